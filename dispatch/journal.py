@@ -1,0 +1,331 @@
+"""The event journal: append, follow, and verify the SHA-256 hash chain.
+
+Every state change writes one event in the same transaction as the change.
+Each event's hash covers its own fields and the previous event's hash, so an
+edited, removed, inserted or reordered row breaks the chain at a position
+that :func:`verify_chain` names. Writers take the single ``journal_head`` row
+first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
+already serialises writers), so ids are handed out one by one in commit order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch.clock import ensure_utc
+from dispatch.models import Event, JournalHead
+
+GENESIS_HASH = "0" * 64
+_HEAD_ID = 1
+_HEAD_KEY = "siaga_journal_head"
+
+
+def canonical_time(value: datetime) -> str:
+    """The one textual form of a time that goes into a hash."""
+    return ensure_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_digest(
+    *,
+    prev_hash: str,
+    event_id: int,
+    at: datetime,
+    actor: str,
+    terminal: str,
+    kind: str,
+    incident_id: int | None,
+    call_id: int | None,
+    unit_id: int | None,
+    payload: dict[str, Any],
+) -> str:
+    """SHA-256 over the previous hash and a canonical JSON form of the event."""
+    body = json.dumps(
+        {
+            "id": event_id,
+            "at": canonical_time(at),
+            "actor": actor,
+            "terminal": terminal,
+            "kind": kind,
+            "incident_id": incident_id,
+            "call_id": call_id,
+            "unit_id": unit_id,
+            "payload": payload,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def _head(session: Session, *, lock: bool) -> JournalHead:
+    cached = session.info.get(_HEAD_KEY)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    head = session.get(JournalHead, _HEAD_ID, with_for_update=lock or None)
+    if head is None:
+        head = JournalHead(
+            id=_HEAD_ID,
+            last_id=0,
+            last_hash=GENESIS_HASH,
+            base_id=0,
+            base_hash=GENESIS_HASH,
+        )
+        session.add(head)
+        session.flush()
+    if lock:
+        # Locked for the rest of the transaction: later appends reuse it.
+        session.info[_HEAD_KEY] = head
+    return head
+
+
+def lock_journal(session: Session) -> None:
+    """Take the journal's write lock for this transaction (call it first)."""
+    _head(session, lock=True)
+
+
+def append(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    terminal: str,
+    kind: str,
+    incident_id: int | None = None,
+    call_id: int | None = None,
+    unit_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    """Append one event to the chain inside the caller's transaction."""
+    head = _head(session, lock=True)
+    body = _jsonable(payload or {})
+    event_id = head.last_id + 1
+    digest = event_digest(
+        prev_hash=head.last_hash,
+        event_id=event_id,
+        at=at,
+        actor=actor,
+        terminal=terminal,
+        kind=kind,
+        incident_id=incident_id,
+        call_id=call_id,
+        unit_id=unit_id,
+        payload=body,
+    )
+    event = Event(
+        id=event_id,
+        at=ensure_utc(at),
+        actor=actor,
+        terminal=terminal,
+        kind=kind,
+        incident_id=incident_id,
+        call_id=call_id,
+        unit_id=unit_id,
+        payload=body,
+        prev_hash=head.last_hash,
+        hash=digest,
+    )
+    session.add(event)
+    head.last_id = event_id
+    head.last_hash = digest
+    return event
+
+
+def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
+    """Round-trip through JSON so the hash sees exactly what the database keeps."""
+    text = json.dumps(payload, sort_keys=True, default=_default, allow_nan=False)
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+def _default(value: object) -> object:
+    if isinstance(value, datetime):
+        return canonical_time(value)
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    return str(value)
+
+
+def events_after(session: Session, after_id: int, limit: int = 500) -> list[Event]:
+    """Events with id greater than ``after_id``, oldest first (the terminals' feed)."""
+    query = select(Event).where(Event.id > after_id).order_by(Event.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def last_event_id(session: Session) -> int:
+    """Id of the newest event (0 for an empty journal)."""
+    head = session.get(JournalHead, _HEAD_ID)
+    return head.last_id if head else 0
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """Where and how the chain is broken."""
+
+    position: int
+    message: str
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The outcome of walking the chain."""
+
+    checked: int
+    first_id: int | None
+    last_id: int | None
+    problem: ChainProblem | None
+
+    @property
+    def ok(self) -> bool:
+        """True when the whole chain verified."""
+        return self.problem is None
+
+
+_COLUMNS = (
+    Event.id,
+    Event.at,
+    Event.actor,
+    Event.terminal,
+    Event.kind,
+    Event.incident_id,
+    Event.call_id,
+    Event.unit_id,
+    Event.payload,
+    Event.prev_hash,
+    Event.hash,
+)
+
+
+def iter_event_rows(session: Session, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
+    """Every event as a plain row, oldest first, fetched in batches."""
+    after = None
+    while True:
+        query = select(*_COLUMNS).order_by(Event.id).limit(batch)
+        if after is not None:
+            query = query.where(Event.id > after)
+        rows = session.execute(query).all()
+        if not rows:
+            return
+        for row in rows:
+            yield tuple(row)
+        after = rows[-1][0]
+
+
+def verify_rows(
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    start_id: int = 0,
+    start_hash: str = GENESIS_HASH,
+) -> VerifyReport:
+    """Walk event rows (as :func:`iter_event_rows` yields them) and check the chain."""
+    expected_id = start_id + 1
+    running = start_hash
+    checked = 0
+    first: int | None = None
+    last: int | None = None
+    for row in rows:
+        (
+            event_id,
+            at,
+            actor,
+            terminal,
+            kind,
+            incident_id,
+            call_id,
+            unit_id,
+            payload,
+            prev,
+            digest,
+        ) = row
+        if first is None:
+            first = event_id
+        if event_id != expected_id:
+            what = "missing" if event_id > expected_id else "out of order"
+            return VerifyReport(
+                checked,
+                first,
+                last,
+                ChainProblem(
+                    expected_id,
+                    f"event {expected_id} is {what} (found {event_id} next)",
+                ),
+            )
+        if prev != running:
+            return VerifyReport(
+                checked,
+                first,
+                last,
+                ChainProblem(
+                    event_id, f"event {event_id} does not link to event {event_id - 1}"
+                ),
+            )
+        recomputed = event_digest(
+            prev_hash=prev,
+            event_id=event_id,
+            at=at,
+            actor=actor,
+            terminal=terminal,
+            kind=kind,
+            incident_id=incident_id,
+            call_id=call_id,
+            unit_id=unit_id,
+            payload=payload,
+        )
+        if recomputed != digest:
+            return VerifyReport(
+                checked,
+                first,
+                last,
+                ChainProblem(event_id, f"event {event_id} was altered (hash mismatch)"),
+            )
+        running = digest
+        checked += 1
+        last = event_id
+        expected_id += 1
+    return VerifyReport(checked, first, last, None)
+
+
+def verify_chain(session: Session) -> VerifyReport:
+    """Verify the online journal from its base to its head."""
+    head = session.get(JournalHead, _HEAD_ID)
+    base_id = head.base_id if head else 0
+    base_hash = head.base_hash if head else GENESIS_HASH
+    report = verify_rows(
+        iter_event_rows(session), start_id=base_id, start_hash=base_hash
+    )
+    if not report.ok or head is None:
+        return report
+    last_seen = report.last_id if report.last_id is not None else base_id
+    if head.last_id != last_seen:
+        return VerifyReport(
+            report.checked,
+            report.first_id,
+            report.last_id,
+            ChainProblem(
+                last_seen + 1,
+                f"the journal should end at event {head.last_id} but ends at {last_seen}"
+                " (events were removed from the end)",
+            ),
+        )
+    expected_hash = head.last_hash
+    if report.last_id is not None:
+        tail = session.get(Event, report.last_id)
+        if tail is not None and tail.hash != expected_hash:
+            return VerifyReport(
+                report.checked,
+                report.first_id,
+                report.last_id,
+                ChainProblem(
+                    report.last_id, f"event {report.last_id} differs from the head"
+                ),
+            )
+    return report

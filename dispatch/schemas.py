@@ -1,0 +1,278 @@
+"""Pydantic models at the engine's edge: inputs in, frozen read models out.
+
+Front ends build the input models (and show ``ValidationError`` locations at
+their fields); services validate again because the simulator and future APIs
+call them too. Read models are frozen snapshots: safe to hand to a UI thread.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dispatch.enums import (
+    AssignmentStatus,
+    CallOutcome,
+    CallState,
+    HandoffStatus,
+    IncidentStatus,
+    Priority,
+    ReferralChannel,
+    ReferralStatus,
+    UnitStatus,
+)
+
+MAX_TEXT = 500
+MAX_NOTE = 4000
+
+
+def _clean_text(value: str | None, limit: int) -> str | None:
+    if value is None:
+        return None
+    cleaned = "".join(ch for ch in value if ch.isprintable() or ch in "\n\t").strip()
+    if len(cleaned) > limit:
+        raise ValueError(f"at most {limit} characters")
+    return cleaned or None
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class CallOpenInput(_Input):
+    """What is known when a call is picked up."""
+
+    caller_number: str | None = Field(default=None, max_length=40)
+    caller_name: str | None = Field(default=None, max_length=120)
+    received_at: datetime | None = None
+    """When the line rang (from telephony); defaults to the answer time."""
+
+    @field_validator("caller_name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return _clean_text(value, 120)
+
+
+class LocationInput(_Input):
+    """A place the call taker picked or confirmed."""
+
+    text: str = Field(default="", max_length=MAX_TEXT)
+    """What the caller said, as typed."""
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    place_name: str | None = Field(default=None, max_length=200)
+    kelurahan_code: str | None = Field(default=None, max_length=20)
+    kelurahan: str | None = Field(default=None, max_length=80)
+    kecamatan: str | None = Field(default=None, max_length=80)
+    relation: str | None = Field(default=None, max_length=20)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return _clean_text(value, MAX_TEXT) or ""
+
+
+class ClassifyInput(_Input):
+    """The incident type and the answers to its key questions."""
+
+    type_code: str = Field(min_length=1, max_length=32)
+    answers: dict[str, str] = Field(default_factory=dict)
+
+
+class ReferralInput(_Input):
+    """Where a non-emergency call goes; empty fields take the type's defaults."""
+
+    agency_code: str | None = Field(default=None, max_length=32)
+    channel: ReferralChannel | None = None
+    reference_number: str | None = Field(default=None, max_length=64)
+
+    @field_validator("reference_number")
+    @classmethod
+    def _reference(cls, value: str | None) -> str | None:
+        return _clean_text(value, 64)
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+
+class CallView(_View):
+    """A call as a terminal sees it."""
+
+    id: int
+    received_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+    state: CallState
+    outcome: CallOutcome | None
+    operator: str
+    terminal: str
+    caller_number: str | None
+    caller_name: str | None
+    location_text: str | None
+    lat: float | None
+    lon: float | None
+    place_name: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    type_code: str | None
+    determinant: str | None
+    priority: Priority | None
+    answers: dict[str, Any]
+    notes: str | None
+    incident_id: int | None
+    version: int
+
+
+class CallerHistory(_View):
+    """What we know of a number from earlier calls (prank/silent flagging)."""
+
+    number: str
+    calls: int
+    prank: int
+    silent: int
+    abandoned: int
+    incidents: int
+    last_call_at: datetime | None
+
+    @property
+    def flagged(self) -> bool:
+        """True when the number has a history of prank or silent calls."""
+        return self.prank + self.silent > 0
+
+
+class AssignmentView(_View):
+    """One unit on one incident."""
+
+    id: int
+    incident_id: int
+    callsign: str
+    unit_type: str
+    agency_code: str
+    status: AssignmentStatus
+    active: bool
+    eta_seconds: float | None
+    preempted_from: int | None
+    dispatched_at: datetime
+    acknowledged_at: datetime | None
+    en_route_at: datetime | None
+    on_scene_at: datetime | None
+    transporting_at: datetime | None
+    at_hospital_at: datetime | None
+    cleared_at: datetime | None
+    cancelled_at: datetime | None
+
+
+class NarrativeView(_View):
+    """A narrative entry."""
+
+    id: int
+    at: datetime
+    author: str
+    text: str
+    corrects_id: int | None
+
+
+class HandoffView(_View):
+    """An agency hand-off."""
+
+    id: int
+    incident_id: int
+    agency_code: str
+    status: HandoffStatus
+    requested_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    escalated_at: datetime | None
+
+
+class IncidentSummary(_View):
+    """An incident as a queue row."""
+
+    id: int
+    number: str
+    type_code: str
+    determinant: str
+    priority: Priority
+    status: IncidentStatus
+    call_received_at: datetime
+    created_at: datetime
+    first_dispatched_at: datetime | None
+    first_on_scene_at: datetime | None
+    closed_at: datetime | None
+    place_name: str | None
+    location_text: str | None
+    lat: float | None
+    lon: float | None
+    kelurahan: str | None
+    kecamatan: str | None
+    caller_number: str | None
+    disposition: str | None
+    units: tuple[str, ...] = ()
+    version: int
+
+
+class IncidentDetail(IncidentSummary):
+    """Everything about one incident."""
+
+    caller_name: str | None
+    answers: dict[str, Any]
+    cancel_reason: str | None
+    created_by: str
+    assignments: tuple[AssignmentView, ...] = ()
+    narrative: tuple[NarrativeView, ...] = ()
+    handoffs: tuple[HandoffView, ...] = ()
+    call_ids: tuple[int, ...] = ()
+
+
+class UnitView(_View):
+    """A unit as the board shows it."""
+
+    id: int
+    callsign: str
+    name: str
+    agency_code: str
+    unit_type: str
+    capabilities: tuple[str, ...]
+    station_id: str | None
+    lat: float | None
+    lon: float | None
+    status: UnitStatus
+    status_since: datetime
+    incident_id: int | None = None
+    incident_number: str | None = None
+    version: int
+
+
+class ReferralView(_View):
+    """A referral to a responsible agency."""
+
+    id: int
+    call_id: int
+    agency_code: str
+    channel: ReferralChannel
+    reference_number: str | None
+    sector: str | None
+    type_code: str | None
+    status: ReferralStatus
+    sent_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+
+
+class EventView(_View):
+    """One journal event."""
+
+    id: int
+    at: datetime
+    actor: str
+    terminal: str
+    kind: str
+    incident_id: int | None
+    call_id: int | None
+    unit_id: int | None
+    payload: dict[str, Any]
+    hash: str
