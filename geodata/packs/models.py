@@ -1,0 +1,449 @@
+"""Record types of a region pack, and :class:`RegionPack`, the loaded whole.
+
+Records are frozen pydantic models, validated when the pack is read (see
+:mod:`geodata.packs.loader`). Coordinates are always ``lat``/``lon`` in WGS84
+decimal degrees; polygons are rings of ``(lat, lon)`` tuples (the GeoJSON files
+store ``[lon, lat]``; the loader swaps them once, at the boundary).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from geodata.distance import BBox, local_xy
+
+__all__ = [
+    "CAPABILITIES",
+    "UNIT_TYPES",
+    "Agency",
+    "Capability",
+    "Kecamatan",
+    "Kelurahan",
+    "Landmark",
+    "LexiconEntry",
+    "OutsidePlace",
+    "RegionPack",
+    "RoadGraph",
+    "Station",
+    "Street",
+    "TravelConstants",
+    "Unit",
+    "UnitType",
+]
+
+UnitType = Literal[
+    "AMBULANCE",
+    "HEARSE",
+    "FIRE_ENGINE",
+    "WATER_TANKER",
+    "RESCUE",
+    "POLICE_PATROL",
+    "BPBD_RESPONSE",
+    "SATPOL_PATROL",
+]
+#: The unit-type vocabulary shared with the dispatch engine's response plans.
+UNIT_TYPES: tuple[str, ...] = UnitType.__args__  # type: ignore[attr-defined]
+
+Capability = Literal[
+    "ALS",
+    "BLS",
+    "PATIENT_TRANSPORT",
+    "PUMP",
+    "WATER",
+    "LADDER",
+    "RESCUE_TOOLS",
+    "EXTRICATION",
+    "CHAINSAW",
+    "BOAT",
+    "ANIMAL_HANDLING",
+    "HAZMAT",
+    "EVACUATION",
+    "LOGISTICS",
+    "TRAFFIC",
+    "ARMED",
+]
+#: The capability vocabulary.
+CAPABILITIES: tuple[str, ...] = Capability.__args__  # type: ignore[attr-defined]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+Lat = Field(ge=-90.0, le=90.0)
+Lon = Field(ge=-180.0, le=180.0)
+
+
+def _blank_to_none(v: object) -> object:
+    return None if v == "" else v
+
+
+class Kecamatan(BaseModel):
+    """A district (kecamatan)."""
+
+    model_config = _FROZEN
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    centroid_lat: float = Lat
+    centroid_lon: float = Lon
+    aliases: tuple[str, ...] = ()
+
+
+class Kelurahan(BaseModel):
+    """An urban village (kelurahan; rural ones are called desa)."""
+
+    model_config = _FROZEN
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    kecamatan_code: str
+    kecamatan_name: str = ""
+    postcode: str = ""
+    centroid_lat: float = Lat
+    centroid_lon: float = Lon
+    #: Outer ring first, then holes; each ring a tuple of ``(lat, lon)``.
+    polygon: tuple[tuple[tuple[float, float], ...], ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+class Landmark(BaseModel):
+    """A named place callers refer to: facility, office, market, school…"""
+
+    model_config = _FROZEN
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    kind: str = Field(min_length=1)
+    category: str = ""
+    lat: float = Lat
+    lon: float = Lon
+    kelurahan_code: str | None = None
+    aliases: tuple[str, ...] = ()
+    source_ref: str = ""
+
+    _none = field_validator("kelurahan_code", mode="before")(_blank_to_none)
+
+
+class Street(BaseModel):
+    """A named street and the points where it is known to run."""
+
+    model_config = _FROZEN
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    points: tuple[tuple[float, float], ...] = ()
+    kelurahan_codes: tuple[str, ...] = ()
+
+
+class StreetPointRow(BaseModel):
+    """One row of ``streets.csv`` (a street seen at one point)."""
+
+    model_config = _FROZEN
+    street_id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    lat: float = Lat
+    lon: float = Lon
+    kelurahan_code: str | None = None
+    source_object: str = ""
+
+    _none = field_validator("kelurahan_code", mode="before")(_blank_to_none)
+
+
+class Agency(BaseModel):
+    """An organisation units belong to or calls are referred to."""
+
+    model_config = _FROZEN
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    kind: Literal["emergency", "referral", "operator"]
+    self_dispatching: bool
+    phone: str | None = None
+
+    _none = field_validator("phone", mode="before")(_blank_to_none)
+
+
+class Station(BaseModel):
+    """A base units respond from (fire station, hospital, police post…)."""
+
+    model_config = _FROZEN
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    agency: str
+    kind: str
+    lat: float = Lat
+    lon: float = Lon
+    kelurahan_code: str | None = None
+    landmark_id: str | None = None
+
+    _none = field_validator("kelurahan_code", "landmark_id", mode="before")(
+        _blank_to_none
+    )
+
+
+class Unit(BaseModel):
+    """A response unit of the demo roster."""
+
+    model_config = _FROZEN
+    callsign: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]*$")
+    agency: str
+    unit_type: UnitType
+    capabilities: tuple[Capability, ...] = ()
+    station_id: str
+    name: str = ""
+
+    @field_validator("capabilities", mode="before")
+    @classmethod
+    def _split(cls, v: object) -> object:
+        if isinstance(v, str):
+            return tuple(v.split())
+        return v
+
+
+class OutsidePlace(BaseModel):
+    """A place name known to lie outside the service area."""
+
+    model_config = _FROZEN
+    name: str = Field(min_length=2)
+    kind: str = ""
+    region: str = ""
+
+
+class LexiconEntry(BaseModel):
+    """A phrase the geocoder rewrites (synonym), ignores (filler) or keeps as relation."""
+
+    model_config = _FROZEN
+    kind: Literal["synonym", "filler", "relation", "city_name"]
+    phrase: str = Field(min_length=1)
+    canonical: str = ""
+
+
+class TravelConstants(BaseModel):
+    """Travel-time constants of a pack (``travel.toml``)."""
+
+    model_config = _FROZEN
+    circuity: float = Field(ge=1.0, le=3.0)
+    access_speed_kmh: float = Field(gt=0)
+    max_snap_m: float = Field(gt=0)
+    fallback_speed_kmh: float = Field(gt=0)
+    rush_factor: float = Field(gt=0, le=1.0)
+    rush_hours: tuple[tuple[str, str], ...] = ()
+    road_speed_kmh: dict[str, float]
+    unit_speed_factor: dict[str, float]
+    turnout_s: dict[str, float]
+
+    @field_validator("rush_hours")
+    @classmethod
+    def _hhmm(cls, v: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        for pair in v:
+            for hhmm in pair:
+                hh, _, mm = hhmm.partition(":")
+                if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+                    raise ValueError(f"rush hour {hhmm!r} is not HH:MM")
+        return v
+
+
+@dataclass(frozen=True, eq=False)
+class RoadGraph:
+    """An undirected road graph: nodes with positions, edges with length and class.
+
+    ``edge_class`` indexes :attr:`class_names` (``collector``, ``local``…).
+    """
+
+    node_lat: npt.NDArray[np.float64]
+    node_lon: npt.NDArray[np.float64]
+    edge_u: npt.NDArray[np.int32]
+    edge_v: npt.NDArray[np.int32]
+    edge_length_m: npt.NDArray[np.float64]
+    edge_class: npt.NDArray[np.int16]
+    class_names: tuple[str, ...]
+
+    @property
+    def node_count(self) -> int:
+        """Number of nodes."""
+        return int(self.node_lat.shape[0])
+
+    @property
+    def edge_count(self) -> int:
+        """Number of edges."""
+        return int(self.edge_u.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class _Poly:
+    kelurahan: Kelurahan
+    bbox: BBox
+    rings: tuple[npt.NDArray[np.float64], ...]  # each (n, 2) lat, lon
+
+
+def _in_ring(ring: npt.NDArray[np.float64], lat: float, lon: float) -> bool:
+    y = ring[:, 0]
+    x = ring[:, 1]
+    y2 = np.roll(y, -1)
+    x2 = np.roll(x, -1)
+    crosses = (y > lat) != (y2 > lat)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xi = x + (lat - y) * (x2 - x) / (y2 - y)
+    return bool(np.count_nonzero(crosses & (lon < xi)) % 2)
+
+
+def _ring_distance_m(
+    ring: npt.NDArray[np.float64], lat: float, lon: float
+) -> float:
+    xy = local_xy(ring[:, 0], ring[:, 1], lat, lon)
+    a = xy
+    b = np.roll(xy, -1, axis=0)
+    ab = b - a
+    denom = np.einsum("ij,ij->i", ab, ab)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.clip(np.where(denom > 0, -np.einsum("ij,ij->i", a, ab) / denom, 0.0), 0, 1)
+    proj = a + ab * t[:, None]
+    return float(np.sqrt((proj**2).sum(axis=1)).min())
+
+
+@dataclass(frozen=True, eq=False)
+class RegionPack:
+    """Everything place-specific about one service area, loaded from its folder.
+
+    Build it with :func:`geodata.packs.load_pack`; optional layers that were
+    absent are empty tuples (or ``None`` for :attr:`road_graph`).
+    """
+
+    name: str
+    title: str
+    timezone: str
+    path: Path
+    bbox: BBox
+    boundary_tolerance_m: float
+    map_center: tuple[float, float]
+    map_zoom: int
+    kecamatan: tuple[Kecamatan, ...]
+    kelurahan: tuple[Kelurahan, ...]
+    landmarks: tuple[Landmark, ...]
+    streets: tuple[Street, ...]
+    stations: tuple[Station, ...]
+    agencies: tuple[Agency, ...]
+    units: tuple[Unit, ...]
+    outside_places: tuple[OutsidePlace, ...]
+    lexicon: tuple[LexiconEntry, ...]
+    travel: TravelConstants
+    road_graph: RoadGraph | None
+    #: Layers actually read (``"landmarks"``, ``"roads"``…).
+    layers: frozenset[str] = field(default_factory=frozenset)
+    #: Files listed as optional in the manifest but absent from the folder.
+    missing_optional: tuple[str, ...] = ()
+
+    # -- lookups ---------------------------------------------------------
+    @cached_property
+    def kelurahan_by_code(self) -> dict[str, Kelurahan]:
+        """Kelurahan keyed by Kemendagri code."""
+        return {k.code: k for k in self.kelurahan}
+
+    @cached_property
+    def kecamatan_by_code(self) -> dict[str, Kecamatan]:
+        """Kecamatan keyed by Kemendagri code."""
+        return {k.code: k for k in self.kecamatan}
+
+    @cached_property
+    def landmark_by_id(self) -> dict[str, Landmark]:
+        """Landmarks keyed by id."""
+        return {lm.id: lm for lm in self.landmarks}
+
+    @cached_property
+    def station_by_id(self) -> dict[str, Station]:
+        """Stations keyed by id."""
+        return {s.id: s for s in self.stations}
+
+    @cached_property
+    def agency_by_code(self) -> dict[str, Agency]:
+        """Agencies keyed by code."""
+        return {a.code: a for a in self.agencies}
+
+    @cached_property
+    def unit_by_callsign(self) -> dict[str, Unit]:
+        """Units keyed by callsign."""
+        return {u.callsign: u for u in self.units}
+
+    # -- geometry --------------------------------------------------------
+    @cached_property
+    def _polys(self) -> tuple[_Poly, ...]:
+        out = []
+        for k in self.kelurahan:
+            if not k.polygon:
+                continue
+            rings = tuple(np.asarray(r, dtype=np.float64) for r in k.polygon)
+            outer = rings[0]
+            box = BBox(
+                float(outer[:, 0].min()),
+                float(outer[:, 1].min()),
+                float(outer[:, 0].max()),
+                float(outer[:, 1].max()),
+            )
+            out.append(_Poly(k, box, rings))
+        return tuple(out)
+
+    def kelurahan_at(self, lat: float, lon: float) -> Kelurahan | None:
+        """The kelurahan whose polygon contains the point, or ``None``."""
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            return None
+        for p in self._polys:
+            if not p.bbox.contains(lat, lon):
+                continue
+            if _in_ring(p.rings[0], lat, lon) and not any(
+                _in_ring(h, lat, lon) for h in p.rings[1:]
+            ):
+                return p.kelurahan
+        return None
+
+    def nearest_kelurahan(
+        self, lat: float, lon: float, max_m: float = math.inf
+    ) -> tuple[Kelurahan, float] | None:
+        """The kelurahan containing the point (distance 0) or the closest one.
+
+        Returns ``(kelurahan, metres to its boundary)`` or ``None`` when none
+        lies within ``max_m``.
+        """
+        inside = self.kelurahan_at(lat, lon)
+        if inside is not None:
+            return inside, 0.0
+        best: tuple[Kelurahan, float] | None = None
+        for p in self._polys:
+            if not p.bbox.contains(lat, lon, margin_m=min(max_m, 50_000.0)):
+                continue
+            d = _ring_distance_m(p.rings[0], lat, lon)
+            if d <= max_m and (best is None or d < best[1]):
+                best = (p.kelurahan, d)
+        return best
+
+    def point_in_service_area(self, lat: float, lon: float) -> bool:
+        """Whether the point is in the service area (kelurahan union + tolerance).
+
+        Without polygons the manifest's bounding box decides.
+        """
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            return False
+        if not self.bbox.contains(lat, lon, margin_m=self.boundary_tolerance_m):
+            return False
+        if not self._polys:
+            return True
+        return (
+            self.nearest_kelurahan(lat, lon, max_m=self.boundary_tolerance_m)
+            is not None
+        )
+
+    def kecamatan_of(self, kelurahan: Kelurahan) -> Kecamatan | None:
+        """The kecamatan a kelurahan belongs to."""
+        return self.kecamatan_by_code.get(kelurahan.kecamatan_code)
+
+    @cached_property
+    def landmark_xy(self) -> npt.NDArray[np.float64]:
+        """Landmark positions on the local plane (metres), for k-d trees."""
+        return local_xy(
+            [lm.lat for lm in self.landmarks],
+            [lm.lon for lm in self.landmarks],
+            self.map_center[0],
+            self.map_center[1],
+        )
