@@ -57,7 +57,7 @@ def load_roster(
     for station in pack.stations:
         row = session.get(Station, station.id) or Station(id=station.id)
         row.name = station.name
-        row.agency_code = station.agency_code
+        row.agency_code = station.agency
         row.kind = station.kind
         row.lat, row.lon = station.lat, station.lon
         row.kelurahan_code = station.kelurahan_code
@@ -83,7 +83,7 @@ def load_roster(
         else:
             updated += 1
         unit.name = spec.name
-        unit.agency_code = spec.agency_code
+        unit.agency_code = spec.agency
         unit.unit_type = spec.unit_type
         unit.capabilities = sorted(spec.capabilities)
         unit.station_id = spec.station_id

@@ -70,3 +70,8 @@ def referral_default(type_code: str | None) -> ReferralDefault | None:
 def is_disposition(code: str) -> bool:
     """True for a disposition code the catalogue knows."""
     return code in {"RESOLVED", "TRANSPORTED", "FALSE_ALARM", "GONE_ON_ARRIVAL"}
+
+
+def example_disposition() -> str:
+    """A valid disposition code (for tests and demos)."""
+    return "RESOLVED"

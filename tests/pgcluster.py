@@ -26,11 +26,17 @@ class PostgresUnavailable(RuntimeError):
     """No PostgreSQL server can be had on this machine; the message says why."""
 
 
+_TOOLS = ("initdb", "pg_ctl", "postgres", "createdb")
+
+
 def find_server_bin() -> Path | None:
     """Return the folder holding ``initdb`` and ``pg_ctl``, newest version first."""
     on_path = shutil.which("initdb")
-    if on_path and shutil.which("pg_ctl"):
-        return Path(on_path).parent
+    if on_path:
+        # Follow links (a distribution may link only some tools onto PATH).
+        real = Path(on_path).resolve().parent
+        if all((real / tool).exists() for tool in _TOOLS):
+            return real
     candidates = sorted(
         glob.glob("/usr/lib/postgresql/*/bin/initdb")
         + glob.glob("/usr/local/pgsql/bin/initdb")
@@ -38,7 +44,11 @@ def find_server_bin() -> Path | None:
         key=_version_key,
         reverse=True,
     )
-    return Path(candidates[0]).parent if candidates else None
+    for candidate in candidates:
+        folder = Path(candidate).parent
+        if all((folder / tool).exists() for tool in _TOOLS):
+            return folder
+    return None
 
 
 def _version_key(path: str) -> tuple[int, ...]:
@@ -129,7 +139,14 @@ class ThrowawayCluster:
         data = self.root / "data"
         if data.exists():
             self._run(
-                [str(self.bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                [
+                    str(self.bin_dir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-m",
+                    "immediate",
+                    "stop",
+                ],
                 check=False,
             )
         shutil.rmtree(self.root, ignore_errors=True)
@@ -141,7 +158,9 @@ class ThrowawayCluster:
                 if sock.connect_ex(("127.0.0.1", self.port)) == 0:
                     return
             time.sleep(0.1)
-        raise PostgresUnavailable(f"the test cluster did not accept connections: {self.log()}")
+        raise PostgresUnavailable(
+            f"the test cluster did not accept connections: {self.log()}"
+        )
 
     def log(self) -> str:
         """The server log, for error messages."""

@@ -88,9 +88,12 @@ class IncidentServices(ServiceBase):
                     status=unit.status,
                 )
             now = self.clock.now()
-            check_unit_move(
-                unit.callsign, UnitStatus(unit.status), UnitStatus.DISPATCHED
-            )
+            if (
+                unit.status != UnitStatus.DISPATCHED
+            ):  # a pre-empted unit may be redispatched
+                check_unit_move(
+                    unit.callsign, UnitStatus(unit.status), UnitStatus.DISPATCHED
+                )
             assignment = Assignment(
                 incident_id=incident.id,
                 unit_id=unit.id,
