@@ -418,6 +418,15 @@ class RegionPack:
                 best = (p.kelurahan, d)
         return best
 
+    def distance_to_kelurahan_m(self, code: str, lat: float, lon: float) -> float:
+        """Metres from the point to a kelurahan's boundary (0 inside; inf if unknown)."""
+        for p in self._polys:
+            if p.kelurahan.code == code:
+                if _in_ring(p.rings[0], lat, lon):
+                    return 0.0
+                return _ring_distance_m(p.rings[0], lat, lon)
+        return math.inf
+
     def point_in_service_area(self, lat: float, lon: float) -> bool:
         """Whether the point is in the service area (kelurahan union + tolerance).
 
