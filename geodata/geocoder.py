@@ -614,7 +614,7 @@ class OfflineGeocoder:
         for h in (kel_hit, kec_hit):
             if h is not None and cands and cands[0].kind not in ("kelurahan", "kecamatan"):
                 cands.append(self._candidate(targets[h.target], h.score * 0.5, relation))
-        cands = cands[:limit]
+        cands = [c for i, c in enumerate(cands) if i == 0 or c.confidence >= 0.05][:limit]
         if cands and cands[0].confidence >= self.min_confidence:
             return GeocodeResult(query, parsed, "ok", cands[0], tuple(cands[1:]))
         return GeocodeResult(query, parsed, "no_match", None, tuple(cands))

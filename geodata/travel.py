@@ -1,0 +1,297 @@
+"""Travel time: one interface, ``eta(from, to, unit_type, when)`` → seconds.
+
+ETA = turnout (by unit type) + travel. The default model,
+:class:`RoadNetworkTravelModel`, routes on the pack's road graph (RBI 1:25k
+for Kota Blitar): both ends snap to the nearest graph node (k-d tree), one
+Dijkstra from the destination (:func:`scipy.sparse.csgraph.dijkstra`, about
+1 ms, cached per destination node) gives the time from *every* node, so
+ranking hundreds of units is a vectorised lookup. Points too far from the
+graph fall back to straight-line distance × circuity. Speeds depend on road
+class and unit type (one multiplier per unit type, so one Dijkstra serves all
+types) and drop in the pack's rush hours. All constants come from the pack's
+``travel.toml``; their published sources are in ``docs/geodata.md``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from threading import Lock
+from typing import Protocol, runtime_checkable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial import cKDTree
+
+from geodata.distance import distances_m, local_xy
+from geodata.packs.models import RegionPack, TravelConstants
+
+__all__ = [
+    "GeodesicTravelModel",
+    "RoadNetworkTravelModel",
+    "TravelTimeModel",
+    "default_travel_model",
+]
+
+FloatArray = npt.NDArray[np.float64]
+LatLon = tuple[float, float]
+
+
+@runtime_checkable
+class TravelTimeModel(Protocol):
+    """What the recommender and the simulator need from a travel-time model."""
+
+    def eta(
+        self, origin: LatLon, dest: LatLon, unit_type: str, when: datetime | None = None
+    ) -> float:
+        """Seconds from dispatch to arrival: turnout + travel."""
+        ...
+
+    def eta_many(
+        self,
+        origins: npt.ArrayLike,
+        dest: LatLon,
+        unit_types: Sequence[str],
+        when: datetime | None = None,
+    ) -> FloatArray:
+        """:meth:`eta` for an ``(n, 2)`` array of origins (lat, lon), vectorised."""
+        ...
+
+    def travel_seconds(
+        self, origin: LatLon, dest: LatLon, unit_type: str, when: datetime | None = None
+    ) -> float:
+        """Seconds on the road, without turnout."""
+        ...
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        # Indonesia has no DST; keep working without a tz database
+        fixed = {"Asia/Jakarta": 7, "Asia/Makassar": 8, "Asia/Jayapura": 9}
+        return timezone(timedelta(hours=fixed.get(name, 0)))
+
+
+class _Base:
+    """Speeds, turnout and rush hours shared by the models."""
+
+    def __init__(self, pack: RegionPack) -> None:
+        self.pack = pack
+        self.constants: TravelConstants = pack.travel
+        c = self.constants
+        self._zone = _zone(pack.timezone)
+        self._factor = dict(c.unit_speed_factor)
+        self._turnout = dict(c.turnout_s)
+        self._rush = [
+            (_minutes(a), _minutes(b)) for a, b in c.rush_hours
+        ]
+        self._fallback_mps = c.fallback_speed_kmh / 3.6
+        self._access_mps = c.access_speed_kmh / 3.6
+
+    @property
+    def unit_types(self) -> tuple[str, ...]:
+        """Unit types with a speed factor in this pack."""
+        return tuple(self._factor)
+
+    def _unit(self, unit_type: str) -> tuple[float, float]:
+        try:
+            return self._factor[unit_type], self._turnout.get(unit_type, 60.0)
+        except KeyError:
+            raise ValueError(
+                f"unknown unit type {unit_type!r}; known: {', '.join(self._factor)}"
+            ) from None
+
+    def _units(self, unit_types: Sequence[str], n: int) -> tuple[FloatArray, FloatArray]:
+        if isinstance(unit_types, str):
+            unit_types = [unit_types] * n
+        if len(unit_types) != n:
+            raise ValueError(f"{len(unit_types)} unit types for {n} origins")
+        cache: dict[str, tuple[float, float]] = {}
+        fac = np.empty(n)
+        turn = np.empty(n)
+        for i, u in enumerate(unit_types):
+            v = cache.get(u)
+            if v is None:
+                v = cache[u] = self._unit(u)
+            fac[i], turn[i] = v
+        return fac, turn
+
+    def congestion(self, when: datetime | None) -> float:
+        """Speed multiplier at ``when`` (1.0 outside rush hours; naive = UTC)."""
+        if when is None or not self._rush:
+            return 1.0
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        local = when.astimezone(self._zone)
+        m = local.hour * 60 + local.minute
+        for a, b in self._rush:
+            if a <= m < b:
+                return self.constants.rush_factor
+        return 1.0
+
+
+def _minutes(hhmm: str) -> int:
+    h, _, m = hhmm.partition(":")
+    return int(h) * 60 + int(m)
+
+
+class GeodesicTravelModel(_Base):
+    """Straight-line distance × circuity at the pack's fallback speed.
+
+    The model for packs without a road graph, and the fallback of
+    :class:`RoadNetworkTravelModel` for points far from any road.
+    """
+
+    def base_seconds_many(self, origins: FloatArray, dest: LatLon) -> FloatArray:
+        """Seconds at speed factor 1 (no turnout, no congestion)."""
+        d = distances_m(origins[:, 0], origins[:, 1], dest[0], dest[1])
+        return d * self.constants.circuity / self._fallback_mps
+
+    def travel_seconds_many(
+        self,
+        origins: npt.ArrayLike,
+        dest: LatLon,
+        unit_types: Sequence[str],
+        when: datetime | None = None,
+    ) -> FloatArray:
+        """Road seconds (no turnout) for many origins."""
+        o = _as_origins(origins)
+        fac, _ = self._units(unit_types, len(o))
+        return self.base_seconds_many(o, dest) / (fac * self.congestion(when))
+
+    def eta_many(
+        self,
+        origins: npt.ArrayLike,
+        dest: LatLon,
+        unit_types: Sequence[str],
+        when: datetime | None = None,
+    ) -> FloatArray:
+        """Turnout + travel seconds for many origins."""
+        o = _as_origins(origins)
+        fac, turn = self._units(unit_types, len(o))
+        return turn + self.base_seconds_many(o, dest) / (fac * self.congestion(when))
+
+    def travel_seconds(
+        self, origin: LatLon, dest: LatLon, unit_type: str, when: datetime | None = None
+    ) -> float:
+        """Road seconds (no turnout)."""
+        return float(self.travel_seconds_many([origin], dest, [unit_type], when)[0])
+
+    def eta(
+        self, origin: LatLon, dest: LatLon, unit_type: str, when: datetime | None = None
+    ) -> float:
+        """Turnout + travel seconds."""
+        return float(self.eta_many([origin], dest, [unit_type], when)[0])
+
+
+def _as_origins(origins: npt.ArrayLike) -> FloatArray:
+    o = np.asarray(origins, dtype=np.float64)
+    if o.ndim == 1 and o.shape[0] == 2:
+        o = o.reshape(1, 2)
+    if o.ndim != 2 or o.shape[1] != 2:
+        raise ValueError("origins must be an (n, 2) array of (lat, lon)")
+    return o
+
+
+class RoadNetworkTravelModel(GeodesicTravelModel):
+    """Shortest paths on the pack's road graph, with a geodesic fallback.
+
+    Args:
+        pack: a region pack with a road graph.
+        cache_size: destinations whose shortest-path trees are kept.
+    """
+
+    def __init__(self, pack: RegionPack, cache_size: int = 512) -> None:
+        """Precompute the graph (largest component), the k-d tree and edge times."""
+        super().__init__(pack)
+        graph = pack.road_graph
+        if graph is None:
+            raise ValueError(f"pack {pack.name!r} has no road graph")
+        c = self.constants
+        speeds = np.array([c.road_speed_kmh[name] / 3.6 for name in graph.class_names])
+        seconds = graph.edge_length_m / speeds[graph.edge_class]
+        n = graph.node_count
+        u = graph.edge_u
+        v = graph.edge_v
+        full = csr_matrix((seconds, (u, v)), shape=(n, n))
+        _, labels = connected_components(full, directed=False)
+        main = int(np.bincount(labels).argmax())
+        keep = np.flatnonzero(labels == main)
+        remap = -np.ones(n, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        mask = (labels[u] == main) & (labels[v] == main)
+        m = len(keep)
+        uu = remap[u[mask]]
+        vv = remap[v[mask]]
+        # symmetric (no one-way data in RBI), duplicate edges keep the minimum
+        rows = np.concatenate([uu, vv])
+        cols = np.concatenate([vv, uu])
+        data = np.concatenate([seconds[mask], seconds[mask]])
+        order = np.lexsort((data, cols, rows))
+        rows, cols, data = rows[order], cols[order], data[order]
+        first = np.ones(len(rows), dtype=bool)
+        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        self._graph = csr_matrix((data[first], (rows[first], cols[first])), shape=(m, m))
+        self._node_lat = graph.node_lat[keep]
+        self._node_lon = graph.node_lon[keep]
+        self._center = pack.map_center
+        self._tree = cKDTree(local_xy(self._node_lat, self._node_lon, *self._center))
+        self._cache: OrderedDict[int, FloatArray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = Lock()
+
+    @property
+    def node_count(self) -> int:
+        """Nodes in the routing component."""
+        return int(self._node_lat.shape[0])
+
+    def snap(self, points: npt.ArrayLike) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        """Nearest graph node of each ``(lat, lon)`` and the distance to it (m)."""
+        p = _as_origins(points)
+        dist, idx = self._tree.query(local_xy(p[:, 0], p[:, 1], *self._center))
+        return np.asarray(idx, dtype=np.int64), np.asarray(dist, dtype=np.float64)
+
+    def _tree_from(self, node: int) -> FloatArray:
+        with self._lock:
+            hit = self._cache.get(node)
+            if hit is not None:
+                self._cache.move_to_end(node)
+                return hit
+        times = np.asarray(dijkstra(self._graph, directed=True, indices=node))
+        with self._lock:
+            self._cache[node] = times
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return times
+
+    def base_seconds_many(self, origins: FloatArray, dest: LatLon) -> FloatArray:
+        """Seconds at speed factor 1 (no turnout, no congestion)."""
+        fallback = super().base_seconds_many(origins, dest)
+        max_snap = self.constants.max_snap_m
+        d_idx, d_dist = self.snap([dest])
+        if d_dist[0] > max_snap:
+            return fallback
+        times = self._tree_from(int(d_idx[0]))
+        o_idx, o_dist = self.snap(origins)
+        route = times[o_idx] + (o_dist + d_dist[0]) / self._access_mps
+        # two points off the road but next to each other: walk-pace direct
+        direct = (
+            distances_m(origins[:, 0], origins[:, 1], dest[0], dest[1])
+            * self.constants.circuity
+            / self._access_mps
+        )
+        route = np.minimum(route, direct)
+        bad = (o_dist > max_snap) | ~np.isfinite(route)
+        return np.where(bad, fallback, route)
+
+
+def default_travel_model(pack: RegionPack) -> GeodesicTravelModel:
+    """The road-graph model when the pack has roads, else the geodesic one."""
+    if pack.road_graph is not None:
+        return RoadNetworkTravelModel(pack)
+    return GeodesicTravelModel(pack)
