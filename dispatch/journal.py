@@ -140,6 +140,29 @@ def append(
     return event
 
 
+_PENDING_KEY = "siaga_journal_pending"
+
+
+def defer(session: Session, **event: Any) -> None:
+    """Queue an event to be appended when the unit of work ends.
+
+    Services record events as they go and :func:`flush_pending` appends them
+    all at once just before the commit: one head update per transaction, and
+    the inserts go to the database in one batch.
+    """
+    session.info.setdefault(_PENDING_KEY, []).append(event)
+
+
+def flush_pending(session: Session) -> None:
+    """Append every deferred event of this transaction, in the order recorded."""
+    pending = session.info.pop(_PENDING_KEY, None)
+    if not pending:
+        return
+    for event in pending:
+        append(session, **event)
+    session.flush()
+
+
 def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
     """Round-trip through JSON so the hash sees exactly what the database keeps."""
     text = json.dumps(payload, sort_keys=True, default=_default, allow_nan=False)

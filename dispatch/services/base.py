@@ -83,6 +83,7 @@ class ServiceBase:
             with write_session(self.engine) as session:
                 journal.lock_journal(session)
                 yield session
+                journal.flush_pending(session)
         except DispatchError:
             raise
         except StaleDataError as exc:
@@ -122,7 +123,7 @@ class ServiceBase:
         unit_id: int | None = None,
         **payload: Any,
     ) -> None:
-        journal.append(
+        journal.defer(
             session,
             at=self.clock.now(),
             actor=self.actor.operator,

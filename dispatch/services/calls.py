@@ -25,12 +25,13 @@ from dispatch.schemas import (
     CallView,
     ClassifyInput,
     IncidentDetail,
+    NarrativeView,
     LocationInput,
     ReferralInput,
     ReferralView,
 )
 from dispatch.services.base import ServiceBase
-from dispatch.services.views import incident_detail
+from dispatch.services.views import incident_columns
 
 #: Outcomes a call taker gives directly, without creating or attaching anything.
 DIRECT_OUTCOMES = frozenset(
@@ -294,8 +295,9 @@ class CallServices(ServiceBase):
             )
             session.add(incident)
             session.flush()
+            notes = []
             if call.notes:
-                session.add(
+                notes.append(
                     NarrativeEntry(
                         incident_id=incident.id,
                         at=now,
@@ -303,6 +305,7 @@ class CallServices(ServiceBase):
                         text=call.notes,
                     )
                 )
+                session.add_all(notes)
             self._end_call(session, call, CallOutcome.INCIDENT, incident_id=incident.id)
             self._event(
                 session,
@@ -318,7 +321,14 @@ class CallServices(ServiceBase):
                 kelurahan=incident.kelurahan,
             )
             session.flush()
-            return incident_detail(session, incident)
+            # A new incident has no units or hand-offs yet: no need to query for them.
+            return IncidentDetail.model_validate(
+                {
+                    **incident_columns(incident),
+                    "call_ids": (call.id,),
+                    "narrative": tuple(NarrativeView.model_validate(n) for n in notes),
+                }
+            )
 
     def attach_to_incident(self, call_id: int, incident_id: int | str) -> CallView:
         """End the call as a duplicate of an open incident."""

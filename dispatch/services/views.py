@@ -43,7 +43,9 @@ def incident_summary(
     incident: Incident, units: tuple[str, ...] = ()
 ) -> IncidentSummary:
     """A queue row."""
-    return IncidentSummary.model_validate({**_columns(incident), "units": units})
+    return IncidentSummary.model_validate(
+        {**incident_columns(incident), "units": units}
+    )
 
 
 def incident_detail(session: Session, incident: Incident) -> IncidentDetail:
@@ -78,7 +80,7 @@ def incident_detail(session: Session, incident: Incident) -> IncidentDetail:
     )
     return IncidentDetail.model_validate(
         {
-            **_columns(incident),
+            **incident_columns(incident),
             "units": tuple(a.callsign for a in assignments if a.active),
             "assignments": assignments,
             "narrative": narrative,
@@ -108,7 +110,7 @@ def unit_view(unit: Unit, incident: Incident | None = None) -> UnitView:
     )
 
 
-def _columns(incident: Incident) -> dict[str, object]:
+def incident_columns(incident: Incident) -> dict[str, object]:
     return {
         column.key: getattr(incident, column.key)
         for column in Incident.__table__.columns
