@@ -243,6 +243,20 @@ class IncidentType(_Frozen):
         return self
 
     @property
+    def default_level(self) -> Determinant:
+        """The conservative level before any question is answered."""
+        if self.default is None:  # pragma: no cover - filled by validation
+            raise RuntimeError(f"{self.code}: default level missing")
+        return self.default
+
+    @property
+    def base_level(self) -> Determinant:
+        """The level when no answer calls for anything worse."""
+        if self.base is None:  # pragma: no cover - filled by validation
+            raise RuntimeError(f"{self.code}: base level missing")
+        return self.base
+
+    @property
     def is_emergency(self) -> bool:
         """True when the type is answered with units, not referred."""
         return self.referral is None
