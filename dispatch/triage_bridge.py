@@ -1,17 +1,22 @@
 """What the services need from the incident catalogue and triage, in one place.
 
-Services ask three questions of the catalogue: what determinant and priority
+Services ask four questions of the catalogue: what determinant and priority
 do this type and these answers give, is this type an emergency (or a
-referral), and is this a known disposition. Keeping them here keeps the
-services independent of how the catalogue is organised.
+referral), where is a non-emergency type referred, and is this a known close
+code. This module answers them from :mod:`dispatch.catalogue` and
+:mod:`dispatch.triage`, and turns the catalogue's lookup errors into
+:class:`~dispatch.errors.InvalidInput` naming the form field to fix.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from dispatch import catalogue
 from dispatch.enums import Priority, ReferralChannel
 from dispatch.errors import InvalidInput
+from dispatch.triage import InvalidAnswerError, TriageResult, triage
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,7 @@ class Classification:
     type_code: str
     determinant: str
     priority: Priority
+    result: TriageResult
 
 
 @dataclass(frozen=True)
@@ -32,46 +38,42 @@ class ReferralDefault:
     sector: str | None
 
 
-# Interim table until the catalogue lands (replaced by dispatch.catalogue).
-_INTERIM = {
-    "MED": ("DELTA", Priority.P1, True, None),
-    "FIRE-HOUSE": ("DELTA", Priority.P1, True, None),
-    "TRAFFIC": ("CHARLIE", Priority.P2, True, None),
-    "TREE": ("BRAVO", Priority.P3, True, None),
-    "WATER": (
-        "OMEGA",
-        Priority.P4,
-        False,
-        ReferralDefault("PDAM", ReferralChannel.SP4N_LAPOR, "drinking_water"),
-    ),
-}
-
-
-def classify(type_code: str, answers: dict[str, str]) -> Classification:
-    """Triage a type and its answers; unknown types are refused at the field."""
-    entry = _INTERIM.get(type_code)
-    if entry is None:
+def classify(type_code: str, answers: Mapping[str, str | None]) -> Classification:
+    """Triage a type and its answers; unknown types and answers are refused at the field."""
+    code = type_code.strip().upper()
+    if code not in catalogue.get_catalogue():
         raise InvalidInput(f"Unknown incident type {type_code!r}.", field="type_code")
-    return Classification(type_code, entry[0], entry[1])
+    try:
+        result = triage(code, answers)
+    except InvalidAnswerError as exc:
+        raise InvalidInput(str(exc), field=f"answers.{exc.question_id}") from exc
+    return Classification(
+        result.type_code, result.determinant.value, result.priority, result
+    )
 
 
 def is_emergency(type_code: str) -> bool:
     """True when the type gets a response plan (not a referral)."""
-    entry = _INTERIM.get(type_code)
-    return bool(entry and entry[2])
+    if type_code not in catalogue.get_catalogue():
+        return False
+    return catalogue.incident_type(type_code).referral is None
 
 
 def referral_default(type_code: str | None) -> ReferralDefault | None:
     """The agency and channel a non-emergency type goes to, if the catalogue says."""
-    entry = _INTERIM.get(type_code or "")
-    return entry[3] if entry else None
+    if not type_code or type_code not in catalogue.get_catalogue():
+        return None
+    referral = catalogue.incident_type(type_code).referral
+    if referral is None:
+        return None
+    return ReferralDefault(referral.agency, referral.channel, referral.sector.value)
 
 
 def is_disposition(code: str) -> bool:
-    """True for a disposition code the catalogue knows."""
-    return code in {"RESOLVED", "TRANSPORTED", "FALSE_ALARM", "GONE_ON_ARRIVAL"}
+    """True for a close code the catalogue knows."""
+    return code in catalogue.get_catalogue().dispositions
 
 
 def example_disposition() -> str:
-    """A valid disposition code (for tests and demos)."""
-    return "RESOLVED"
+    """A valid close code (the first in the catalogue), for tests and demos."""
+    return next(iter(catalogue.get_catalogue().dispositions))

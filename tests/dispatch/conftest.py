@@ -8,9 +8,9 @@ from dispatch.testing import ALUN_ALUN, make_services
 
 #: Catalogue codes the service tests use (a P1 medical call, a lower-priority
 #: emergency, and a non-emergency referred to the water utility).
-P1_TYPE = {"type_code": "MED", "answers": {}}
+P1_TYPE = {"type_code": "MED-UNCON", "answers": {}}
 LOW_TYPE = {"type_code": "TREE", "answers": {}}
-WATER_TYPE = {"type_code": "WATER", "answers": {}}
+WATER_TYPE = {"type_code": "WATER-SUPPLY", "answers": {}}
 
 
 @pytest.fixture
