@@ -104,14 +104,16 @@ def parse_address(text: str, lexicon: Lexicon | None = None) -> ParsedAddress:
     def is_word(j: int) -> bool:
         return j < n and toks[j].kind == "word" and toks[j].text not in KEYWORDS
 
-    def take_words(j: int, allow_num: bool = False) -> tuple[tuple[str, ...], int]:
+    def take_words(
+        j: int, allow_num: bool = False, city_first: bool = False
+    ) -> tuple[tuple[str, ...], int]:
         words: list[str] = []
         while j < n and len(words) < _SPAN_MAX:
             t = toks[j]
             if is_word(j) or (allow_num and t.kind == "num" and not words):
                 words.append(t.text)
                 j += 1
-            elif t.kind == "city" and words:
+            elif t.kind == "city" and (words or city_first):
                 # "jl aryo blitar": the city word is part of a name
                 words.append(t.text)
                 j += 1
@@ -193,7 +195,8 @@ def parse_address(text: str, lexicon: Lexicon | None = None) -> ParsedAddress:
             i += 1
             continue
         if w in KELURAHAN or w in KECAMATAN:
-            words, j = take_words(i + 1)
+            # "kelurahan blitar": here the city word names the kelurahan
+            words, j = take_words(i + 1, city_first=True)
             if words:
                 span = Span("kelurahan" if w in KELURAHAN else "kecamatan", words, w)
                 if w in KELURAHAN and kel is None:

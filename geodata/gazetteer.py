@@ -29,7 +29,8 @@ from geodata.text import Lexicon
 __all__ = ["Gazetteer", "Hit", "QueryToken", "Target"]
 
 _KIND_PRIOR = {"landmark": 1.0, "kelurahan": 1.0, "street": 0.97, "kecamatan": 0.9}
-_DROP_FROM_NAMES = JALAN | GANG | KELURAHAN | KECAMATAN
+_DROP_FROM_NAMES = JALAN | GANG
+_AREA_WORDS = KELURAHAN | KECAMATAN
 #: Weight of a query word the index does not know (noise like "warung", "bu").
 UNKNOWN_WEIGHT = 2.0
 
@@ -77,6 +78,12 @@ class _Entry:
     total: float
     prior: float
     text: str
+
+
+def _sim(score: float, n: int) -> float:
+    """Map a rapidfuzz ratio to a similarity; one typo in a long word costs less."""
+    r = score / 100.0
+    return r**2 if n >= 7 else r**3
 
 
 def _cutoff(q: str) -> float:
@@ -219,17 +226,43 @@ class Gazetteer:
                 postings[t] = lst
         self.bivocab: list[str] = sorted(t for t in bigrams if t not in self._vocab_set)
         self._hit_cache: dict[tuple[str, bool], dict[str, float]] = {}
+        heads: dict[str, int] = {}
+        for e in self.entries:
+            t = self.targets[e.target]
+            if t.kind == "landmark" and e.text == t.name and e.tokens:
+                heads[e.tokens[0]] = heads.get(e.tokens[0], 0) + 1
+        self.type_words = frozenset(w for w, c in heads.items() if c >= 3)
 
     # ------------------------------------------------------------------
     def name_tokens(self, name: str) -> tuple[str, ...]:
-        """Index tokens of a place name (lexicon applied, keywords and fillers dropped)."""
-        out = []
+        """Index tokens of a place name (lexicon applied, keywords and fillers dropped).
+
+        The city name is dropped ("Stasiun Blitar" is "stasiun" in Kota
+        Blitar) except where it names a kelurahan ("Kantor Kelurahan Blitar").
+        """
+        out: list[str] = []
         for t in self.lexicon.tokens(name):
             if t.kind in ("word", "num") and t.text not in _DROP_FROM_NAMES:
                 out.append(t.text)
             elif t.kind == "rel":
                 out.extend(t.said.split())
+            elif t.kind == "city" and out and out[-1] in _AREA_WORDS:
+                out.append(t.text)
         return tuple(out)
+
+    def is_type_word(self, q: str) -> bool:
+        """Whether a query word is a category head ("masjid", "pasar", "spbu").
+
+        A type word starts the names of at least three landmarks; on its own
+        it names a kind of place, not a place.
+        """
+        if q in self.type_words:
+            return True
+        hits = self.token_hits(q)
+        if not hits:
+            return False
+        best = max(hits, key=lambda v: hits[v])
+        return hits[best] >= 0.6 and best in self.type_words
 
     def known(self, token: str) -> bool:
         """Whether ``token`` is exactly a vocabulary token."""
@@ -254,7 +287,7 @@ class Gazetteer:
             for choice, score, _ in process.extract(
                 q, self.vocab, scorer=fuzz.ratio, score_cutoff=_cutoff(q), limit=20
             ):
-                hits[choice] = (score / 100.0) ** 3
+                hits[choice] = _sim(score, len(q))
             if len(q) >= 6:
                 for choice, score, _ in process.extract(
                     q, self.bivocab, scorer=fuzz.ratio, score_cutoff=88, limit=5

@@ -520,11 +520,14 @@ class OfflineGeocoder:
                 kec_try, _ = self._resolve_span(parsed.kelurahan.words, "kecamatan", 0.7)
                 kec_hit = kec_try
             free.extend(rest)
+            context.append("kelurahan")
             context.extend(w for w in parsed.kelurahan.words if w not in rest)
         if parsed.kecamatan is not None:
             hit, rest = self._resolve_span(parsed.kecamatan.words, "kecamatan", 0.6)
             kec_hit = hit or kec_hit
             free.extend(rest)
+            context.append("kecamatan")
+            context.extend(w for w in parsed.kecamatan.words if w not in rest)
         street_hits: list[Hit] = []
         for span in parsed.streets:
             hit, rest = self._resolve_span(span.words, "street", 0.55)
@@ -563,11 +566,13 @@ class OfflineGeocoder:
                     continue
                 t = targets[h.target]
                 s = h.score * self._structure_factor(t, parsed, kel_hit, kec_hit, street_hits)
+                if all(g.is_type_word(qtoks[j].text) for j in h.matched):
+                    s = min(s, 0.4)  # "masjid", "pasar": a kind of place, not a place
                 scored.append((s, h.target, h))
             scored.sort(key=lambda x: -x[0])
 
         outside_explained = False
-        if outside and scored and scored[0][0] >= 0.8:
+        if outside and scored and scored[0][0] >= 0.5:
             # the best in-city name itself contains the outside word(s)?
             top_tokens = g.entries[scored[0][2].entry].tokens
             outside_explained = any(
