@@ -18,6 +18,9 @@ from console.cli.common import CliState, config_option, db_option
 COMMAND_MODULES: tuple[str, ...] = (
     "console.cli.db_commands",
     "console.cli.log_commands",
+    "console.cli.report_commands",
+    "console.cli.export_commands",
+    "console.cli.archive_commands",
     "console.cli.unit_command",
     "console.cli.geocode_command",
 )

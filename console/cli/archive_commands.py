@@ -1,0 +1,103 @@
+"""``siaga archive``: move old shifts to verified files; bring one back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from console.cli.common import CliState, db_option, friendly_errors, services_from
+
+_DIR_HELP = (
+    "Archive folder (default: the data folder's archive/, or SIAGA_ARCHIVE_DIR)."
+)
+
+
+@click.group("archive", invoke_without_command=True)
+@db_option
+@click.option(
+    "--dir", "folder", type=click.Path(file_okay=False, path_type=Path), help=_DIR_HELP
+)
+@click.option(
+    "--keep-days",
+    type=click.IntRange(0),
+    help="Days kept online besides the current and previous shift "
+    "(default: retention_days, 90).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be archived.")
+@click.pass_context
+@friendly_errors
+def archive_group(
+    ctx: click.Context, folder: Path | None, keep_days: int | None, dry_run: bool
+) -> None:
+    """Archive shifts older than the retention window into verified files.
+
+    Each shift becomes a gzip'd JSON Lines file with a SHA-256 checksum; its
+    events leave the database only after the file was read back and checked.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from dispatch.archive import ArchiveError, archive_old_shifts, default_archive_dir
+
+    services = services_from(ctx.ensure_object(CliState))
+    target = folder or default_archive_dir()
+    try:
+        results = archive_old_shifts(
+            services.engine,
+            services.settings,
+            target,
+            now=services.clock.now(),
+            keep_days=keep_days,
+            dry_run=dry_run,
+        )
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    verb = "would archive" if dry_run else "archived"
+    for result in results:
+        where = "" if dry_run else f" -> {result.path}"
+        click.echo(
+            f"{verb} events {result.first_id}..{result.last_id} ({result.count}){where}"
+        )
+    if not results:
+        click.echo("nothing to archive")
+
+
+@archive_group.command("import")
+@db_option
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+@friendly_errors
+def import_command(state: CliState, path: Path) -> None:
+    """Bring an archived shift back into the database (newest archive first)."""
+    from dispatch.archive import ArchiveError, import_archive
+
+    services = services_from(state)
+    try:
+        result = import_archive(services.engine, path)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"imported events {result.first_id}..{result.last_id} ({result.count})")
+
+
+@archive_group.command("list")
+@click.option(
+    "--dir", "folder", type=click.Path(file_okay=False, path_type=Path), help=_DIR_HELP
+)
+def list_command(folder: Path | None) -> None:
+    """List archive files and check each one."""
+    from dispatch.archive import archive_files, check_archive, default_archive_dir
+
+    target = folder or default_archive_dir()
+    files = archive_files(target)
+    if not files:
+        click.echo(f"no archives in {target}")
+        return
+    for path in files:
+        check = check_archive(path)
+        state = "OK" if check.ok else f"BROKEN: {check.problem}"
+        click.echo(f"{path.name}  {check.checked} events  {state}")
+
+
+def register(group: click.Group) -> None:
+    """Add ``archive`` to the ``siaga`` group."""
+    group.add_command(archive_group)

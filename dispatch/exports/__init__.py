@@ -1,0 +1,1 @@
+"""Exports: incidents as NENA EIDO JSON, shifts as JSON Lines archives of events."""
