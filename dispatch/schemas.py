@@ -276,3 +276,76 @@ class EventView(_View):
     unit_id: int | None
     payload: dict[str, Any]
     hash: str
+
+
+class RecommendedUnitView(_View):
+    """One unit the engine recommends, with its ETA and the reason in both languages."""
+
+    callsign: str
+    agency_code: str
+    unit_type: str
+    slot_index: int
+    slot_unit_type: str
+    eta_seconds: float
+    reason_code: str
+    reason_id: str
+    reason_en: str
+    preemption: bool
+    preempted_incident_id: int | None = None
+
+
+class UnfilledSlotView(_View):
+    """Part of the response plan no unit can fill now."""
+
+    unit_type: str
+    capabilities: tuple[str, ...]
+    missing: int
+
+
+class RecommendationView(_View):
+    """The engine's recommendation for one incident."""
+
+    incident_id: int
+    priority: Priority
+    units: tuple[RecommendedUnitView, ...]
+    unfilled: tuple[UnfilledSlotView, ...]
+    alternatives: tuple[RecommendedUnitView, ...]
+    computed_at: datetime
+
+    @property
+    def complete(self) -> bool:
+        """True when every slot of the plan is filled."""
+        return not self.unfilled
+
+
+class DuplicateView(_View):
+    """An open incident a new call may duplicate."""
+
+    incident_id: int
+    number: str
+    type_code: str
+    place_name: str | None
+    score: float
+    distance_m: float | None
+    age_s: float
+    reasons: tuple[str, ...]
+
+
+class TimerView(_View):
+    """One incident timer against its target."""
+
+    name: str
+    elapsed_s: float | None
+    target_s: float | None
+    state: str
+    running: bool
+
+
+class QueueRow(_View):
+    """A queue row: the incident, its place in the engine's order, and its timers."""
+
+    position: int
+    incident: IncidentSummary
+    timers: tuple[TimerView, ...]
+    worst_timer: str
+    promoted: bool

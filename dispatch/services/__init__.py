@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dispatch.services.base import Actor
 from dispatch.services.calls import CallServices
-from dispatch.services.queries import QueryServices
-from dispatch.services.units import UnitServices
+from dispatch.services.engine import EngineServices
 
 
-class DispatchService(CallServices, UnitServices, QueryServices):
+class DispatchService(CallServices, EngineServices):
     """All services for one operator at one terminal."""
 
     def as_actor(self, operator: str, terminal: str | None = None) -> DispatchService:

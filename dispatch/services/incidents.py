@@ -45,85 +45,103 @@ class IncidentServices(ServiceBase):
         with self._write() as session:
             incident = self._incident(session, incident_id)
             unit = self._unit(session, callsign)
-            self._require_open(incident)
-            current = self._active_assignment(session, unit.id)
-            preempted_from: int | None = None
-            if current is not None:
-                if current.incident_id == incident.id:
-                    raise UnitAlreadyAssigned(
-                        f"{unit.callsign} is already on incident {incident.number}.",
-                        callsign=unit.callsign,
-                    )
-                other = session.get(Incident, current.incident_id)
-                assert other is not None
-                if not preempt:
-                    raise UnitAlreadyAssigned(
-                        f"{unit.callsign} is busy on incident {other.number}.",
-                        callsign=unit.callsign,
-                        incident=other.number,
-                    )
-                if Priority(other.priority).rank <= Priority(incident.priority).rank:
-                    raise InvalidTransition(
-                        f"{unit.callsign} works a {other.priority} incident; only a more "
-                        f"urgent incident may take it.",
-                        callsign=unit.callsign,
-                    )
-                self._finish_assignment(
-                    session, current, unit, AssignmentStatus.CANCELLED
-                )
-                preempted_from = other.id
-                self._event(
-                    session,
-                    "assignment.preempted",
-                    incident_id=other.id,
-                    unit_id=unit.id,
-                    callsign=unit.callsign,
-                    by_incident=incident.number,
-                )
-                self._refresh_incident_status(session, other)
-            elif not UnitStatus(unit.status).is_assignable:
-                raise UnitAlreadyAssigned(
-                    f"{unit.callsign} is {unit.status} and cannot be assigned.",
-                    callsign=unit.callsign,
-                    status=unit.status,
-                )
-            now = self.clock.now()
-            if (
-                unit.status != UnitStatus.DISPATCHED
-            ):  # a pre-empted unit may be redispatched
-                check_unit_move(
-                    unit.callsign, UnitStatus(unit.status), UnitStatus.DISPATCHED
-                )
-            assignment = Assignment(
-                incident_id=incident.id,
-                unit_id=unit.id,
-                status=AssignmentStatus.DISPATCHED,
-                active=True,
-                preempted_from=preempted_from,
-                eta_seconds=eta_seconds,
-                dispatched_at=now,
-                dispatched_by=self.actor.operator,
-            )
-            session.add(assignment)
-            unit.status = UnitStatus.DISPATCHED
-            unit.status_since = now
-            if incident.first_dispatched_at is None:
-                incident.first_dispatched_at = now
-            if incident.status != IncidentStatus.ON_SCENE:
-                self._move_incident(incident, IncidentStatus.DISPATCHED)
-            session.flush()
-            self._event(
+            return self._assign(
                 session,
-                "unit.assigned",
-                incident_id=incident.id,
-                unit_id=unit.id,
-                callsign=unit.callsign,
-                number=incident.number,
+                incident,
+                unit,
                 eta_seconds=eta_seconds,
-                preempted_from=preempted_from,
+                preempt=preempt,
                 reason=reason,
             )
-            return assignment_view(assignment, unit)
+
+    def _assign(
+        self,
+        session: Session,
+        incident: Incident,
+        unit: Unit,
+        *,
+        eta_seconds: float | None,
+        preempt: bool,
+        reason: str | None,
+    ) -> AssignmentView:
+        """Assign inside the caller's transaction (shared by single and batch assignment)."""
+        self._require_open(incident)
+        current = self._active_assignment(session, unit.id)
+        preempted_from: int | None = None
+        if current is not None:
+            if current.incident_id == incident.id:
+                raise UnitAlreadyAssigned(
+                    f"{unit.callsign} is already on incident {incident.number}.",
+                    callsign=unit.callsign,
+                )
+            other = session.get(Incident, current.incident_id)
+            assert other is not None
+            if not preempt:
+                raise UnitAlreadyAssigned(
+                    f"{unit.callsign} is busy on incident {other.number}.",
+                    callsign=unit.callsign,
+                    incident=other.number,
+                )
+            if Priority(other.priority).rank <= Priority(incident.priority).rank:
+                raise InvalidTransition(
+                    f"{unit.callsign} works a {other.priority} incident; only a more "
+                    f"urgent incident may take it.",
+                    callsign=unit.callsign,
+                )
+            self._finish_assignment(session, current, unit, AssignmentStatus.CANCELLED)
+            preempted_from = other.id
+            self._event(
+                session,
+                "assignment.preempted",
+                incident_id=other.id,
+                unit_id=unit.id,
+                callsign=unit.callsign,
+                by_incident=incident.number,
+            )
+            self._refresh_incident_status(session, other)
+        elif not UnitStatus(unit.status).is_assignable:
+            raise UnitAlreadyAssigned(
+                f"{unit.callsign} is {unit.status} and cannot be assigned.",
+                callsign=unit.callsign,
+                status=unit.status,
+            )
+        now = self.clock.now()
+        if (
+            unit.status != UnitStatus.DISPATCHED
+        ):  # a pre-empted unit may be redispatched
+            check_unit_move(
+                unit.callsign, UnitStatus(unit.status), UnitStatus.DISPATCHED
+            )
+        assignment = Assignment(
+            incident_id=incident.id,
+            unit_id=unit.id,
+            status=AssignmentStatus.DISPATCHED,
+            active=True,
+            preempted_from=preempted_from,
+            eta_seconds=eta_seconds,
+            dispatched_at=now,
+            dispatched_by=self.actor.operator,
+        )
+        session.add(assignment)
+        unit.status = UnitStatus.DISPATCHED
+        unit.status_since = now
+        if incident.first_dispatched_at is None:
+            incident.first_dispatched_at = now
+        if incident.status != IncidentStatus.ON_SCENE:
+            self._move_incident(incident, IncidentStatus.DISPATCHED)
+        session.flush()
+        self._event(
+            session,
+            "unit.assigned",
+            incident_id=incident.id,
+            unit_id=unit.id,
+            callsign=unit.callsign,
+            number=incident.number,
+            eta_seconds=eta_seconds,
+            preempted_from=preempted_from,
+            reason=reason,
+        )
+        return assignment_view(assignment, unit)
 
     def release_unit(
         self, incident_id: int | str, callsign: str, reason: str
