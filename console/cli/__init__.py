@@ -18,6 +18,7 @@ from console.cli.common import CliState, config_option, db_option
 COMMAND_MODULES: tuple[str, ...] = (
     "console.cli.db_commands",
     "console.cli.log_commands",
+    "console.cli.serve_command",
     "console.cli.report_commands",
     "console.cli.export_commands",
     "console.cli.archive_commands",

@@ -1,0 +1,61 @@
+"""Fixtures for the console's Pilot and snapshot tests: a seeded database, a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console.app import SiagaApp
+from console.config import ConsoleSettings
+from console.i18n import set_language
+from dispatch.clock import FixedClock
+from dispatch.db import make_engine
+from dispatch.services import DispatchService
+from dispatch.setup import init_database
+
+
+def make_services(tmp_path: Path, clock: FixedClock, terminal: str = "desk-1") -> DispatchService:
+    """Services on a fresh SQLite file with the Blitar roster."""
+    url = f"sqlite:///{tmp_path / 'siaga.db'}"
+    engine = make_engine(url)
+    if not (tmp_path / ".initialised").exists():
+        init_database(engine, pack_name="blitar", demo=True, clock=clock)
+        (tmp_path / ".initialised").touch()
+    settings = ConsoleSettings(database_url=url, terminal=terminal, operator=f"op-{terminal}")
+    return DispatchService(engine, settings=settings, clock=clock)
+
+
+@pytest.fixture
+def services(tmp_path: Path, clock: FixedClock) -> Iterator[DispatchService]:
+    svc = make_services(tmp_path, clock)
+    yield svc
+    svc.engine.dispose()
+
+
+@pytest.fixture
+def make_app(services: DispatchService) -> Iterator[Callable[..., SiagaApp]]:
+    """Build a SiagaApp on the test database (language defaults to Indonesian)."""
+
+    def build(language: str = "id", follow: bool = False, svc: DispatchService | None = None, **extra: Any) -> SiagaApp:
+        target = svc or services
+        settings = ConsoleSettings(
+            database_url=str(target.engine.url),
+            terminal=target.actor.terminal,
+            operator=target.actor.operator,
+            language=language,
+            **extra,
+        )
+        return SiagaApp(target, settings, follow=follow)
+
+    yield build
+    set_language("id")
+
+
+async def settle(app: SiagaApp, pilot: Any, rounds: int = 3) -> None:
+    """Let workers finish and their messages be handled."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
