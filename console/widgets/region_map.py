@@ -422,7 +422,7 @@ class RegionMap(Widget, can_focus=True):
             col, row = cell(incident.lat, incident.lon)
             full = f"{incident.priority} {incident.type_code}"
             place("incident", incident.number, (full, str(incident.priority)), col, row)
-        compact = self.zoom < 2
+        compact = self.zoom < 1
         for unit in sorted(self._units, key=lambda u: u.callsign):
             assert unit.lat is not None  # set_units keeps only placed units
             assert unit.lon is not None

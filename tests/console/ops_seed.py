@@ -7,10 +7,16 @@ on every run. Type codes are picked from whatever the engine accepts today
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from textual.app import App
+from textual.screen import Screen
+
+from console.follow import JournalFollower
+from console.messages import JournalAdvanced
 from dispatch.clock import FixedClock
 from dispatch.config import EngineSettings
 from dispatch.db import make_engine
@@ -89,3 +95,51 @@ def new_incident(
     for callsign in units:
         services.assign_unit(incident.id, callsign)
     return services.incident(incident.id)
+
+
+class OpsHost(App[None]):
+    """A bare app around one of our screens: services, follower, nothing else.
+
+    The real console (``SiagaApp``) does the same in its modes; this keeps the
+    screen tests independent of the shell.
+    """
+
+    def __init__(
+        self,
+        services: DispatchService,
+        screen: Screen[Any],
+        *,
+        follow_interval: float = 60.0,
+        language: str = "id",
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self._first = screen
+        self._language = language
+        self.follower = JournalFollower(self, interval=follow_interval)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        try:
+            from console.i18n import set_language
+
+            set_language(self._language)
+        except ImportError:
+            pass
+        self.push_screen(self._first)
+        self.follower.start(self.services.last_event_id())
+
+    def on_journal_advanced(self, message: JournalAdvanced) -> None:
+        self.follower.advanced(message)
+        if self._first.is_mounted:
+            self._first.post_message(JournalAdvanced(message.events, message.last_id))
+
+
+async def settle(app: App[Any], pilot: Any, rounds: int = 3) -> None:
+    """Let workers finish and their messages land (a cancelled stale worker is fine)."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(rounds):
+        # An exclusive worker replaced by a fresher one is fine.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
+        await pilot.pause()

@@ -9,14 +9,7 @@ from textual.message import Message
 from console.responder import ResponderApp
 from dispatch.enums import AssignmentStatus, UnitStatus
 from dispatch.services import DispatchService
-from tests.console.ops_seed import make_services, new_incident
-
-
-async def _settle(app: ResponderApp, pilot: object) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+from tests.console.ops_seed import make_services, new_incident, settle
 
 
 async def test_responder_moves_unit_through_every_status(tmp_path: Path) -> None:
@@ -32,19 +25,19 @@ async def test_responder_moves_unit_through_every_status(tmp_path: Path) -> None
         ("5", UnitStatus.AT_HOSPITAL, AssignmentStatus.AT_HOSPITAL),
     ]
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert app.snapshot is not None
         assert app.snapshot.incident is not None
         assert app.snapshot.incident.number == incident.number
         for key, unit_status, assignment_status in steps:
             await pilot.press(key)
-            await _settle(app, pilot)
+            await settle(app, pilot)
             assert services.unit("AMB-01").status == unit_status, key
             current = services.current_assignment("AMB-01")
             assert current is not None
             assert current[0].status == assignment_status, key
         await pilot.press("6")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert services.unit("AMB-01").status == UnitStatus.AVAILABLE
         assert services.current_assignment("AMB-01") is None
         assert app.snapshot is not None
@@ -69,9 +62,9 @@ async def test_invalid_move_shows_engine_message(tmp_path: Path) -> None:
     new_incident(services, units=("AMB-01",))
     app = ResponderApp(services, "AMB-01", follow_interval=60, language="en")
     async with app.run_test(size=(60, 20)) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         await pilot.press("5")  # at hospital, straight from dispatched
-        await _settle(app, pilot)
+        await settle(app, pilot)
         message = str(app.query_one("#message").render())
         assert "cannot go from dispatched to at_hospital" in message
         assert services.unit("AMB-01").status == UnitStatus.DISPATCHED
@@ -81,13 +74,13 @@ async def test_out_of_service_needs_a_second_press(tmp_path: Path) -> None:
     services = make_services(tmp_path)
     app = ResponderApp(services, "AMB-02", follow_interval=60, language="en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         await pilot.press("8")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert services.unit("AMB-02").status == UnitStatus.AVAILABLE
         assert "Press 8 again" in str(app.query_one("#message").render())
         await pilot.press("8")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert services.unit("AMB-02").status == UnitStatus.OUT_OF_SERVICE
 
 
@@ -102,7 +95,7 @@ async def test_new_assignment_from_another_terminal_announces_itself(
     seen: list[Message] = []
     app = ResponderApp(services, "AMB-03", follow_interval=0.05)
     async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert app.snapshot is not None
         assert app.snapshot.incident is None
         incident = new_incident(dispatcher, units=("AMB-03",))
@@ -112,10 +105,10 @@ async def test_new_assignment_from_another_terminal_announces_itself(
                 break
         announced = [m for m in seen if isinstance(m, ResponderApp.AssignmentAnnounced)]
         assert [m.number for m in announced] == [incident.number]
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert app.query_one("#assignment-scroll").has_class("-new")
         await pilot.press("1")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert not app.query_one("#assignment-scroll").has_class("-new")
         current = services.current_assignment("AMB-03")
         assert current is not None
