@@ -3,7 +3,8 @@
 Ranking hundreds of units per keystroke cannot afford geopy's geodesic (about
 0.1 ms a call), so :func:`distances_m` computes haversine distances for whole
 numpy arrays at once; inside one city (< 20 km) the haversine error against the
-ellipsoid is below 0.5 %. Use :func:`geodesic_m` where precision matters.
+ellipsoid is below 0.7 % (worst north-south near the equator), far below
+what travel-time ranking needs. Use :func:`geodesic_m` where precision matters.
 All functions take ``(lat, lon)`` in decimal degrees, in that order.
 """
 

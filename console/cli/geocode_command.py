@@ -104,7 +104,7 @@ def geocode(query: str, as_json: bool, limit: int, pack_name: str) -> None:
     queries = (
         (line.rstrip("\r\n") for line in sys.stdin) if query == "-" else iter([query])
     )
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     failed = False
     for q in queries:
         if query == "-" and not q.strip():

@@ -1,0 +1,19 @@
+"""geodata stands alone: no Textual, no dispatch, no console at import time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_geodata_imports_nothing_from_the_upper_layers() -> None:
+    code = (
+        "import sys\n"
+        "import geodata, geodata.packs, geodata.geocoder, geodata.travel, geodata.coords\n"
+        "import geodata.distance, geodata.address, geodata.gazetteer, geodata.text\n"
+        "geodata.packs.load_pack('blitar')\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'dispatch', 'console')]\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
