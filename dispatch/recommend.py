@@ -15,7 +15,8 @@ How units are chosen:
   request, units working a *lower-priority* assignment (dispatched, en route
   or on scene — never transporting a patient) are offered as **pre-emptions**
   when they arrive at least ``preempt_min_gain_s`` (120 s) sooner than the
-  best free unit, or when no free unit fits at all. They are clearly flagged.
+  free unit chosen for that slot, or when no free unit fits at all. They are
+  clearly flagged, with the gain and the incident they would leave.
 * **Cost.** Estimated arrival time from the travel model (turnout + travel,
   from the unit's last known position, so a returning unit counts from where
   it is), plus ``station_cover_margin_s`` (60 s) for a unit that is the last
@@ -439,30 +440,46 @@ def recommend(
         ),
         dtype=np.float64,
     )
-    cost = (
-        etas
-        + cfg.station_cover_margin_s * pool.last_at_station[involved]
-        + np.where(preempt[involved], cfg.preempt_min_gain_s - 1e-6, 0.0)
-    )
+    free_in = pool.free[involved]
+    cost = etas + cfg.station_cover_margin_s * pool.last_at_station[involved]
     row_slot = [i for i, s in enumerate(request.slots) for _ in range(s.count)]
     n_rows, n_cols = len(row_slot), involved.size
+    # Stage 1: free units only, minimum total cost.
     matrix = np.full((n_rows, n_cols + n_rows), INFEASIBLE)
     for r, s in enumerate(row_slot):
-        matrix[r, :n_cols] = np.where(masks[s][involved], cost, INFEASIBLE)
+        matrix[r, :n_cols] = np.where(masks[s][involved] & free_in, cost, INFEASIBLE)
         matrix[r, n_cols + r] = _UNFILLED + (n_rows - r) * _EARLIER_SLOT_WEIGHT
     rows, cols = linear_sum_assignment(matrix)
-
     chosen: dict[int, int] = {}  # row -> column in `involved`
     for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
         if c < n_cols and matrix[r, c] < INFEASIBLE:
             chosen[r] = c
+    # Stage 2 (P1): a unit on lower-priority work replaces the free unit of a
+    # row when it arrives at least preempt_min_gain_s sooner, or fills a row
+    # no free unit could fill. Raw ETAs on both sides, fastest first.
+    displaced: dict[int, int] = {}  # row -> free column it replaced
+    pre_in = preempt[involved]
+    if pre_in.any():
+        used = set(chosen.values())
+        for r, s in enumerate(row_slot):
+            cand = np.flatnonzero(masks[s][involved] & pre_in)
+            cand = np.array([c for c in cand.tolist() if c not in used], dtype=np.intp)
+            if cand.size == 0:
+                continue
+            best = int(cand[np.lexsort((cand, etas[cand]))[0]])
+            current = chosen.get(r)
+            if current is None or etas[best] <= etas[current] - cfg.preempt_min_gain_s:
+                if current is not None:
+                    displaced[r] = current
+                    used.discard(current)
+                chosen[r] = best
+                used.add(best)
     taken = np.zeros(n_cols, dtype=bool)
     taken[list(chosen.values())] = True
 
     picked: list[RecommendedUnit] = []
     for r in sorted(chosen):
         slot_index = row_slot[r]
-        c = chosen[r]
         picked.append(
             _explain(
                 pool,
@@ -471,10 +488,10 @@ def recommend(
                 masks[slot_index],
                 taken,
                 preempt,
-                c,
+                chosen[r],
+                displaced.get(r),
                 slot_index,
                 request.slots[slot_index],
-                cfg,
             )
         )
     missing = Counter(row_slot[r] for r in range(n_rows) if r not in chosen)
@@ -530,9 +547,9 @@ def _explain(
     taken: NDArray[np.bool_],
     preempt: NDArray[np.bool_],
     c: int,
+    displaced: int | None,
     slot_index: int,
     slot: PlanSlot,
-    cfg: RecommendConfig,
 ) -> RecommendedUnit:
     index = int(involved[c])
     unit = pool.units[index]
@@ -540,23 +557,13 @@ def _explain(
     fits = slot_mask[involved] & ~taken
     params: dict[str, str | int | float] = {}
     if preempt[index]:
-        free_alt = fits & pool.free[involved]
-        if free_alt.any():
-            gain = float(etas[free_alt].min()) - eta
-            params["gain_s"] = round(gain)
-            return _unit_entry(
-                pool, index, slot_index, slot, eta, ReasonCode.PREEMPT, params, True
-            )
-        return _unit_entry(
-            pool,
-            index,
-            slot_index,
-            slot,
-            eta,
-            ReasonCode.PREEMPT_ONLY_OPTION,
-            params,
-            True,
-        )
+        if displaced is not None:
+            params["gain_s"] = round(float(etas[displaced]) - eta)
+            params["instead_of"] = pool.units[int(involved[displaced])].callsign
+            reason = ReasonCode.PREEMPT
+        else:
+            reason = ReasonCode.PREEMPT_ONLY_OPTION
+        return _unit_entry(pool, index, slot_index, slot, eta, reason, params, True)
     if unit.unit_type != slot.unit_type:
         return _unit_entry(
             pool, index, slot_index, slot, eta, ReasonCode.SUBSTITUTE, params, False
