@@ -318,11 +318,13 @@ def test_short_supply_fills_earlier_slots_first_and_reports_the_rest() -> None:
 
 def test_result_does_not_depend_on_input_order_and_pool_reuse() -> None:
     rnd = random.Random(7)
+    kinds = ["AMBULANCE", "FIRE_ENGINE"]
     units = [
-        unit(f"U{i:02d}", rnd.choice(["AMBULANCE", "FIRE_ENGINE"]), rnd.choice([200, 300]),
-             {"BLS", "PUMP"}, f"S{i % 3}")
+        unit(
+            f"U{i:02d}", rnd.choice(kinds), rnd.choice([200, 300]), {"BLS"}, f"S{i % 3}"
+        )
         for i in range(30)
-    ]  # fmt: skip
+    ]
     req = request(Priority.P1, slot("AMBULANCE", 2), slot("FIRE_ENGINE", 2))
     first = recommend(req, units, LineTravel(), NOW)
     shuffled = list(units)
