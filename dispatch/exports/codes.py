@@ -15,6 +15,9 @@ from typing import Any
 
 from dispatch.enums import IncidentStatus, Priority, UnitStatus
 
+#: APCO ANS 1.111.2 "event cancelled" code, for incidents cancelled with a reason.
+CANCELLED_DISPOSITION = "10"
+
 #: Local priority → EIDO ``incidentCommonPriorityNumber`` (0..10, 10 highest).
 COMMON_PRIORITY = {Priority.P1: 10, Priority.P2: 7, Priority.P3: 4, Priority.P4: 1}
 
@@ -51,6 +54,46 @@ _INCIDENT_STATUS = {
     IncidentStatus.CLOSED: ("Closed",),
     IncidentStatus.CANCELLED: ("Cancelled",),
 }
+
+
+#: Local unit type → EIDO-EmergencyResourceType-Common value and resource
+#: attributes (EIDO-ResourceAttribute) every unit of the type has.
+RESOURCE_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "AMBULANCE": ("GroundBLSAmbulance", ("EMT",)),
+    "HEARSE": ("MedicalTransportVehicle", ()),
+    "FIRE_ENGINE": ("StructureFireEngineType1", ("Firefighter",)),
+    "WATER_TANKER": ("FireWaterTender", ("Firefighter",)),
+    "RESCUE": ("LightRescue", ("ExtricationEquipmentBasic",)),
+    "POLICE_PATROL": ("PatrolUnit", ()),
+    "BPBD_RESPONSE": ("LightRescue", ()),
+    "SATPOL_PATROL": ("CivilServiceOfficer", ()),
+}
+_DEFAULT_RESOURCE = ("ResponderCrewTransport", ())
+
+#: Agency kind / code → IANA ``urn:emergency:service:responder`` sub-service
+#: (without the prefix), for ``agencyType``.
+AGENCY_TYPES = {
+    "DISKOMINFOTIK": "psap",
+    "DAMKAR": "fire",
+    "PSC119": "ems",
+    "RSUD": "ems",
+    "PMI": "ems",
+    "POLRES": "police",
+    "BPBD": "other",
+    "BASARNAS": "other",
+}
+
+
+def resource_type(unit_type: str) -> tuple[str, tuple[str, ...]]:
+    """EIDO resource type and attributes of a local unit type."""
+    return RESOURCE_TYPES.get(unit_type.upper(), _DEFAULT_RESOURCE)
+
+
+def agency_type(code: str, kind: str) -> str:
+    """Responder sub-service of an agency (``other`` when none fits)."""
+    if code in AGENCY_TYPES:
+        return AGENCY_TYPES[code]
+    return "psap" if kind == "operator" else "other"
 
 
 @dataclass(frozen=True)
@@ -114,3 +157,10 @@ def common_priority(priority: str) -> int | None:
         return COMMON_PRIORITY[Priority(priority)]
     except ValueError:
         return None
+
+
+def eido_assignment_end(status: str) -> EidoUnitStatus:
+    """EIDO status of a unit that left the incident (cleared or recalled)."""
+    if status == "cancelled":
+        return EidoUnitStatus("Available", ("AssignmentCancelled",))
+    return EidoUnitStatus("Available", ("Cleared",))

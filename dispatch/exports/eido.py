@@ -1,0 +1,455 @@
+"""Export an incident as a NENA EIDO JSON object (NENA-STA-021.1a-2022).
+
+:func:`incident_eido` builds the agency, agent, incident (with disposition),
+call, dispatch, emergency resource, location and notes components from the
+database. Registry fields carry registry *values* only (mapped in
+:mod:`dispatch.exports.codes`): the incident type as its APCO ANS 2.103.2
+common type, the priority as the 0..10 common priority, the close code as an
+APCO ANS 1.111.2 common disposition code, unit statuses as EIDO primary and
+secondary unit statuses.
+
+Where NENA's tables and NENA's schema name a field differently the schema's
+name is used (``dispositionComponent``). :func:`validate_eido` checks an
+object against the schema this project keeps (``eido.schema.json``), written
+from the standard's field tables.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch.clock import ensure_utc
+from dispatch.exports import codes
+from dispatch.models import (
+    Agency,
+    Assignment,
+    Call,
+    Event,
+    Handoff,
+    Incident,
+    NarrativeEntry,
+    Operator,
+    Unit,
+)
+
+EIDO_VERSION = "1.0"
+#: The local agency that runs the 112 center (owns every incident it creates).
+CENTER_AGENCY = "DISKOMINFOTIK"
+
+
+def _ts(value: datetime, zone: ZoneInfo) -> str:
+    """RFC 3339 with the center's offset, e.g. ``2026-11-27T08:25:55+07:00``."""
+    return ensure_utc(value).astimezone(zone).isoformat(timespec="seconds")
+
+
+def _ref(target: str) -> dict[str, str]:
+    return {"$ref": target}
+
+
+class _Builder:
+    """Collects the components of one EIDO, keyed by ``$id``."""
+
+    def __init__(self, domain: str, zone: ZoneInfo, stamp: str) -> None:
+        self.domain = domain
+        self.zone = zone
+        self.stamp = stamp
+        self.center_id = f"{CENTER_AGENCY.lower()}.{domain}"
+        self.agencies: dict[str, dict[str, Any]] = {}
+        self.agents: dict[str, dict[str, Any]] = {}
+
+    def prologue(self, cid: str, agent: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "$id": cid,
+            "lastUpdateTimeStamp": self.stamp,
+            "updatedByAgencyReference": _ref(self.center_id),
+        }
+        if agent is not None:
+            body["updatedByAgentReference"] = _ref(agent)
+        return body
+
+    def component_id(self, kind: str, key: object) -> str:
+        unique = re.sub(r"[^A-Za-z0-9]", "", f"{kind}{key}")
+        return f"urn:emergency:uid:eidodatacomponent:{unique}:{self.center_id}"
+
+    def agency(self, code: str, kind: str, role: str, *, owner: bool = False) -> str:
+        aid = f"{code.lower()}.{self.domain}"
+        entry = self.agencies.get(aid)
+        if entry is None:
+            entry = self.prologue(aid)
+            entry["agencyRoleDescriptionRegistryText"] = []
+            entry["agencyType"] = [codes.agency_type(code, kind)]
+            if owner:
+                entry["incidentOwningAgencyIndicator"] = True
+            self.agencies[aid] = entry
+        if role not in entry["agencyRoleDescriptionRegistryText"]:
+            entry["agencyRoleDescriptionRegistryText"].append(role)
+        return aid
+
+    def agent(self, name: str, role: str, agency_id: str) -> str:
+        aid = f"{name}@{agency_id}"
+        if aid not in self.agents:
+            entry = self.prologue(aid)
+            entry["agentRoleRegistryText"] = [role]
+            entry["agencyReference"] = _ref(agency_id)
+            self.agents[aid] = entry
+        return aid
+
+
+def incident_eido(
+    session: Session,
+    incident_key: int | str,
+    *,
+    domain: str,
+    zone: ZoneInfo,
+) -> dict[str, Any]:
+    """The EIDO of one incident (by id or number); ``LookupError`` if unknown.
+
+    ``domain`` is the center's domain; agency, agent and resource identifiers
+    are built under it (``psc119.<domain>``, ``amb-01@psc119.<domain>``).
+    """
+    incident = _find(session, incident_key)
+    last_event = session.scalar(
+        select(Event.at)
+        .where(Event.incident_id == incident.id)
+        .order_by(Event.id.desc())
+        .limit(1)
+    )
+    stamp = _ts(last_event or incident.closed_at or incident.created_at, zone)
+    b = _Builder(domain, zone, stamp)
+    roles = dict(session.execute(select(Operator.username, Operator.role)).all())
+    center_kind = session.scalar(
+        select(Agency.kind).where(Agency.code == CENTER_AGENCY)
+    )
+    center = b.agency(
+        CENTER_AGENCY, center_kind or "operator", "CallReceiving", owner=True
+    )
+
+    def operator(name: str) -> str:
+        return b.agent(name, roles.get(name, "operator"), center)
+
+    locations: list[dict[str, Any]] = []
+    incident_location: str | None = None
+    if incident.lat is not None and incident.lon is not None:
+        incident_location = b.component_id("location", f"i{incident.id}")
+        locations.append(
+            _location(
+                b, incident_location, incident, "InitialIncident", incident.number
+            )
+        )
+
+    # -- calls ------------------------------------------------------------------------
+    calls_out = []
+    for call in session.scalars(
+        select(Call).where(Call.incident_id == incident.id).order_by(Call.id)
+    ):
+        cid = f"urn:emergency:uid:callid:{call.id}:{b.center_id}"
+        agent = operator(call.operator)
+        body = b.prologue(cid, agent)
+        body.update(
+            {
+                "standardPrimaryCallType": "emergency",
+                "localCallType": call.outcome or "open",
+                "direction": "incoming",
+                "callStartTimestamp": _ts(call.received_at, zone),
+                "callStateRegistryText": "callEnd" if call.ended_at else "callAnswered",
+                "agentReference": [_ref(agent)],
+            }
+        )
+        if call.answered_at is not None:
+            body["answerDate"] = _ts(call.answered_at, zone)
+        if call.lat is not None and call.lon is not None:
+            lid = b.component_id("location", f"c{call.id}")
+            locations.append(_location(b, lid, call, "Caller", f"call-{call.id}"))
+            body["locationReference"] = [_ref(lid)]
+        calls_out.append(body)
+
+    # -- notes ------------------------------------------------------------------------
+    notes_out = []
+    for entry in session.scalars(
+        select(NarrativeEntry)
+        .where(NarrativeEntry.incident_id == incident.id)
+        .order_by(NarrativeEntry.id)
+    ):
+        nid = b.component_id("note", entry.id)
+        agent = operator(entry.author)
+        text = html.escape(entry.text)
+        if entry.corrects_id is not None:
+            corrected = b.component_id("note", entry.corrects_id)
+            text = f"<p>Correction of {html.escape(corrected)}</p><p>{text}</p>"
+        else:
+            text = f"<p>{text}</p>"
+        note = b.prologue(nid, agent)
+        note.update({"notesActionComments": text, "agentReference": _ref(agent)})
+        notes_out.append(note)
+    if incident.cancel_reason:
+        nid = b.component_id("note", f"cancel{incident.id}")
+        note = b.prologue(nid)
+        note["notesActionComments"] = (
+            f"<p>Cancelled: {html.escape(incident.cancel_reason)}</p>"
+        )
+        notes_out.append(note)
+
+    # -- units ------------------------------------------------------------------------
+    resources_out: dict[str, dict[str, Any]] = {}
+    dispatches: dict[str, dict[str, Any]] = {}
+    rows = session.execute(
+        select(Assignment, Unit, Agency)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .join(Agency, Agency.code == Unit.agency_code)
+        .where(Assignment.incident_id == incident.id)
+        .order_by(Assignment.id)
+    ).all()
+    for assignment, unit, agency in rows:
+        agency_id = b.agency(agency.code, agency.kind, "Dispatched")
+        rid = f"{unit.callsign.lower()}@{agency_id}"
+        crew = b.agent(f"crew.{unit.callsign.lower()}", "responder", agency_id)
+        kind, attributes = codes.resource_type(unit.unit_type)
+        # The unit's status now if it still works this incident, else how it
+        # left the incident.
+        if assignment.active:
+            status = unit.status
+            mapped = codes.eido_unit_status(status)
+        else:
+            status = assignment.status
+            mapped = codes.eido_assignment_end(status)
+        resource = b.prologue(rid, crew)
+        resource.update(
+            {
+                "emergencyResourceTypeCommonRegistryText": kind,
+                "emergencyResourceTypeInternalText": unit.unit_type,
+                "resourceAttributeRegistryText": list(attributes),
+                "emergencyResourceName": unit.name,
+                "primaryUnitStatusRegistryText": mapped.primary,
+                "secondaryUnitStatusRegistryText": list(mapped.secondary),
+                "unitStatusInternal": [status, f"assignment:{assignment.status}"],
+                "agentReference": [_ref(crew)],
+            }
+        )
+        if incident_location is not None:
+            resource["unitDestinationReference"] = _ref(incident_location)
+        resources_out[rid] = resource
+        dispatch = dispatches.get(agency_id)
+        if dispatch is None:
+            did = b.component_id("dispatch", f"{incident.id}.{agency.code.lower()}")
+            dispatcher = operator(assignment.dispatched_by)
+            dispatch = b.prologue(did, dispatcher)
+            dispatch.update(
+                {
+                    "agencyReference": _ref(agency_id),
+                    "agentReference": _ref(dispatcher),
+                    "emergencyResourceReference": [],
+                }
+            )
+            dispatches[agency_id] = dispatch
+            b.agency(CENTER_AGENCY, center_kind or "operator", "Dispatching")
+        if _ref(rid) not in dispatch["emergencyResourceReference"]:
+            dispatch["emergencyResourceReference"].append(_ref(rid))
+
+    for handoff, agency in session.execute(
+        select(Handoff, Agency)
+        .join(Agency, Agency.code == Handoff.agency_code)
+        .where(Handoff.incident_id == incident.id)
+    ).all():
+        b.agency(agency.code, agency.kind, "TransferredTo")
+        del handoff
+
+    # -- incident ---------------------------------------------------------------------
+    agents_involved = [_ref(a) for a in b.agents]
+    incident_body = b.prologue(b.component_id("incident", incident.id))
+    incident_body.update(
+        {
+            "incidentTypeInternalCode": incident.type_code,
+            "incidentTypeInternalText": _type_name(incident.type_code),
+            "incidentTypeCommonRegistryText": codes.apco_incident_type(
+                incident.type_code
+            ),
+            "incidentStatusInternalText": [incident.status],
+            "incidentStatusCommonRegistryText": list(
+                codes.eido_incident_status(incident.status)
+            ),
+            "internalIncidentId": incident.number,
+            "incidentPriorityInternalText": incident.priority,
+            "agentReference": agents_involved,
+        }
+    )
+    priority = codes.common_priority(incident.priority)
+    if priority is not None:
+        incident_body["incidentCommonPriorityNumber"] = priority
+    if incident_location is not None:
+        incident_body["locationReference"] = [_ref(incident_location)]
+    disposition = _disposition(incident)
+    if disposition is not None:
+        # NENA's schema gives the nested disposition a prologue of its own.
+        body = b.prologue(b.component_id("disposition", incident.id))
+        body.update(disposition)
+        incident_body["dispositionComponent"] = [body]
+    if notes_out:
+        incident_body["notesReference"] = [_ref(n["$id"]) for n in notes_out]
+
+    eido: dict[str, Any] = {
+        "$id": f"urn:emergency:uid:incidentid:{incident.number}:{b.center_id}",
+        "lastUpdateTimeStamp": stamp,
+        "updatedByAgencyReference": _ref(b.center_id),
+        "eidoVersion": EIDO_VERSION,
+        "issuingElementIdentification": f"cad.{b.center_id}",
+        "incidentComponent": incident_body,
+        "agencyComponent": list(b.agencies.values()),
+    }
+    if calls_out:
+        eido["callComponent"] = calls_out
+    if dispatches:
+        eido["dispatchComponent"] = list(dispatches.values())
+    if notes_out:
+        eido["notesComponent"] = notes_out
+    if resources_out:
+        eido["emergencyResourceComponent"] = list(resources_out.values())
+    if b.agents:
+        eido["agentComponent"] = list(b.agents.values())
+    if locations:
+        eido["locationComponent"] = locations
+    return eido
+
+
+def _find(session: Session, key: int | str) -> Incident:
+    text = str(key).strip()
+    query = (
+        select(Incident).where(Incident.id == int(text))
+        if text.isdigit()
+        else select(Incident).where(Incident.number == text)
+    )
+    incident = session.scalars(query).one_or_none()
+    if incident is None:
+        raise LookupError(f"There is no incident {key}.")
+    return incident
+
+
+def _type_name(code: str) -> str:
+    try:
+        from dispatch.catalogue import incident_type
+
+        return str(incident_type(code).name.en)
+    except Exception:
+        return code
+
+
+def _disposition_name(code: str) -> str:
+    try:
+        from dispatch.catalogue import get_catalogue
+
+        return str(get_catalogue().dispositions[code].name.en)
+    except Exception:
+        return code.replace("_", " ").lower()
+
+
+def _disposition(incident: Incident) -> dict[str, Any] | None:
+    if incident.disposition:
+        apco = codes.apco_disposition(incident.disposition)
+        if apco is None:
+            return None
+        return {
+            "dispositionCommonRegistryCode": apco,
+            "dispositionPrimaryIndicator": True,
+            "dispositionCategoryText": incident.disposition,
+            "dispositionDescriptionText": _disposition_name(incident.disposition),
+        }
+    if incident.status == "cancelled":
+        return {
+            "dispositionCommonRegistryCode": codes.CANCELLED_DISPOSITION,
+            "dispositionPrimaryIndicator": True,
+            "dispositionCategoryText": "CANCELLED",
+            "dispositionDescriptionText": incident.cancel_reason or "cancelled",
+        }
+    return None
+
+
+def _location(
+    b: _Builder, lid: str, place: Any, kind: str, entity: str
+) -> dict[str, Any]:
+    pidf = (
+        '<presence xmlns="urn:ietf:params:xml:ns:pidf" '
+        'xmlns:gp="urn:ietf:params:xml:ns:pidf:geopriv10" '
+        'xmlns:gml="http://www.opengis.net/gml" '
+        f'entity="pres:{html.escape(entity)}@{html.escape(b.center_id)}">'
+        '<tuple id="location"><status><gp:geopriv><gp:location-info>'
+        '<gml:Point srsName="urn:ogc:def:crs:EPSG::4326">'
+        f"<gml:pos>{place.lat:.6f} {place.lon:.6f}</gml:pos>"
+        "</gml:Point></gp:location-info><gp:usage-rules/></gp:geopriv>"
+        "</status></tuple></presence>"
+    )
+    body = b.prologue(lid)
+    body["locationTypeDescriptionRegistryText"] = kind
+    body["locationByValue"] = pidf
+    words = [
+        w
+        for w in (
+            place.place_name,
+            place.location_text,
+            place.kelurahan,
+            place.kecamatan,
+        )
+        if w
+    ]
+    if words:
+        body["locationDescriptionText"] = ", ".join(dict.fromkeys(words))
+    return body
+
+
+@cache
+def eido_schema() -> dict[str, Any]:
+    """The project's JSON Schema for exported EIDOs."""
+    text = (
+        resources.files("dispatch.exports")
+        .joinpath("eido.schema.json")
+        .read_text(encoding="utf-8")
+    )
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def validate_eido(eido: dict[str, Any]) -> list[str]:
+    """Problems found by the schema (empty when the EIDO is valid)."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(
+        eido_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+        for error in sorted(validator.iter_errors(eido), key=lambda e: list(e.path))
+    ]
+
+
+def check_references(eido: dict[str, Any]) -> list[str]:
+    """Every ``$ref`` points at a component ``$id`` and every ``$id`` is unique."""
+    ids: list[str] = [eido["$id"]]
+    for key, value in eido.items():
+        if key.endswith("Component") and isinstance(value, list):
+            ids.extend(c["$id"] for c in value)
+        elif key == "incidentComponent":
+            ids.append(value["$id"])
+    problems = [f"duplicate $id {i}" for i in {i for i in ids if ids.count(i) > 1}]
+    known = set(ids)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            target = node.get("$ref")
+            if isinstance(target, str) and len(node) == 1 and target not in known:
+                problems.append(f"dangling $ref {target}")
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(eido)
+    return problems
