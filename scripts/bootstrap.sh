@@ -18,7 +18,7 @@ venv="$repo/.venv"
 if [ ! -x "$venv/bin/python" ]; then
   echo "Creating the virtual environment in .venv ..."
   "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --upgrade pip
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
 fi
 stamp="$venv/.siaga-stamp"
 want="$(sha256sum "$repo/pyproject.toml" | cut -d' ' -f1) extras=$extras"
@@ -29,7 +29,12 @@ case "$have" in
     echo "Installing Siaga 112 and its dependencies into .venv ..."
     spec="$repo"
     [ -n "$extras" ] && spec="$repo[$extras]"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec"
+    log="$venv/install.log"
+    if ! "$venv/bin/python" -m pip install --disable-pip-version-check -e "$spec" >"$log" 2>&1; then
+      tail -n 40 "$log" >&2
+      echo "Installing failed; the whole log is in .venv/install.log" >&2
+      exit 1
+    fi
     printf '%s\n%s\n' "$have" "$want" > "$stamp"
     ;;
 esac
