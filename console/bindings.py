@@ -51,10 +51,10 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("intake.create-incident", "f6,ctrl+o", "create_incident", "intake", priority=True),
     KeySpec("intake.attach-duplicate", "f7", "attach_duplicate", "intake", priority=True),
     KeySpec("intake.refer", "f8", "refer_call", "intake", priority=True),
-    KeySpec("intake.information", "f9", "close_information", "intake", priority=True),
+    KeySpec("intake.information", "f9", "close_information", "intake", show=False, priority=True),
     KeySpec("intake.prank", "f10", "close_prank", "intake", priority=True),
-    KeySpec("intake.silent", "f11", "close_silent", "intake", priority=True),
-    KeySpec("intake.abandoned", "f12", "close_abandoned", "intake", priority=True),
+    KeySpec("intake.silent", "f11", "close_silent", "intake", show=False, priority=True),
+    KeySpec("intake.abandoned", "f12", "close_abandoned", "intake", show=False, priority=True),
     KeySpec("intake.focus-duplicates", "ctrl+g", "focus_duplicates", "intake", show=False),
     KeySpec("intake.focus-location", "ctrl+b", "focus_location", "intake", show=False),
     # Dispatch board.
