@@ -19,7 +19,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from console.messages import JournalAdvanced
-from console.screens.ops_texts import t
+from console.screens.ops_texts import relabel_bindings, t
 from console.widgets.region_map import RegionMap
 from dispatch.errors import DispatchError
 
@@ -98,11 +98,16 @@ class MapScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Load everything once; the journal follower keeps it fresh."""
+        relabel_bindings(self)
+        relabel_bindings(self.query_one(RegionMap))
         self.query_one(RegionMap).focus()
         self._load_map(with_pack=True)
 
     def relabel(self) -> None:
         """The language changed: re-read the texts."""
+        relabel_bindings(self)
+        relabel_bindings(self.query_one(RegionMap))
+        self.refresh_bindings()
         self.query_one("#map-legend", Static).update(t("map.legend"))
         self._show_status()
 

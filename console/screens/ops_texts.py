@@ -7,10 +7,45 @@ that module is importable, else Indonesian.
 
 from __future__ import annotations
 
-from typing import Final
+from dataclasses import replace
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 _TEXTS: Final[dict[str, dict[str, str]]] = {
     "id": {
+        "key.map.zoom-in": "Perbesar",
+        "key.map.zoom-out": "Perkecil",
+        "key.map.home": "Seluruh kota",
+        "key.map.next-incident": "Kejadian berikut",
+        "key.sup.figures": "Angka",
+        "key.sup.queue": "Antrean",
+        "key.sup.log": "Log",
+        "key.sup.handover": "Serah terima",
+        "key.sup.search": "Cari",
+        "key.sup.filter": "Filter",
+        "key.sup.export": "Ekspor",
+        "key.sup.reload": "Muat ulang",
+        "outcome.incident": "kejadian baru",
+        "outcome.duplicate": "duplikat",
+        "outcome.referral": "dirujuk",
+        "outcome.information": "informasi",
+        "outcome.prank": "iseng",
+        "outcome.silent": "kosong",
+        "outcome.abandoned": "terputus",
+        "outcome.open": "berlangsung",
+        "istatus.pending": "MENUNGGU",
+        "istatus.handed_off": "DISERAHKAN",
+        "istatus.acknowledged": "DITERIMA AGENSI",
+        "istatus.dispatched": "DIKERAHKAN",
+        "istatus.on_scene": "DI LOKASI",
+        "istatus.closed": "SELESAI",
+        "istatus.cancelled": "DIBATALKAN",
+        "sup.prank": "iseng",
+        "sup.silent": "kosong",
+        "sup.answer": "Angkat telepon",
+        "sup.as-of": "per {time}",
         "map.title": "Peta",
         "map.loading": "Memuat peta…",
         "map.status": "Zoom {zoom} · 1 sel ≈ {w} × {h} m · {units} unit · "
@@ -74,6 +109,37 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "col.detail": "Rincian",
     },
     "en": {
+        "key.map.zoom-in": "Zoom in",
+        "key.map.zoom-out": "Zoom out",
+        "key.map.home": "Whole city",
+        "key.map.next-incident": "Next incident",
+        "key.sup.figures": "Figures",
+        "key.sup.queue": "Queue",
+        "key.sup.log": "Log",
+        "key.sup.handover": "Handover",
+        "key.sup.search": "Search",
+        "key.sup.filter": "Filter",
+        "key.sup.export": "Export",
+        "key.sup.reload": "Reload",
+        "outcome.incident": "new incident",
+        "outcome.duplicate": "duplicate",
+        "outcome.referral": "referred",
+        "outcome.information": "information",
+        "outcome.prank": "prank",
+        "outcome.silent": "silent",
+        "outcome.abandoned": "abandoned",
+        "outcome.open": "in progress",
+        "istatus.pending": "PENDING",
+        "istatus.handed_off": "HANDED OFF",
+        "istatus.acknowledged": "AGENCY ACK",
+        "istatus.dispatched": "DISPATCHED",
+        "istatus.on_scene": "ON SCENE",
+        "istatus.closed": "CLOSED",
+        "istatus.cancelled": "CANCELLED",
+        "sup.prank": "prank",
+        "sup.silent": "silent",
+        "sup.answer": "Answer",
+        "sup.as-of": "as of {time}",
         "map.title": "Map",
         "map.loading": "Loading the map…",
         "map.status": "Zoom {zoom} · 1 cell ≈ {w} × {h} m · {units} units · "
@@ -154,3 +220,19 @@ def t(key: str, /, **params: object) -> str:
     table = _TEXTS.get(language(), _TEXTS["id"])
     template = table.get(key) or _TEXTS["en"].get(key) or key
     return template.format(**params) if params else template
+
+
+def relabel_bindings(node: DOMNode) -> None:
+    """Rewrite ``node``'s footer labels in the current language (ids with a text).
+
+    Textual copies ``BINDINGS`` into each node, so a language switch replaces
+    those copies (the same approach as ``console.bindings.relabel``).
+    """
+    bindings = node._bindings.key_to_bindings
+    for key, items in list(bindings.items()):
+        bindings[key] = [
+            replace(b, description=t(f"key.{b.id}"))
+            if b.id and f"key.{b.id}" in _TEXTS["en"]
+            else b
+            for b in items
+        ]
