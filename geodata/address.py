@@ -176,7 +176,9 @@ def parse_address(text: str, lexicon: Lexicon | None = None) -> ParsedAddress:
             # rt 02 / rw 05, rt rw 02 05, rt 2 rw 3
             if w in RT and i + 1 < n and toks[i + 1].text in RW:
                 nums = [
-                    toks[k].text for k in range(i + 2, min(n, i + 4)) if toks[k].kind == "num"
+                    toks[k].text
+                    for k in range(i + 2, min(n, i + 4))
+                    if toks[k].kind == "num"
                 ]
                 if nums:
                     rt = _int(nums[0])
@@ -214,7 +216,9 @@ def parse_address(text: str, lexicon: Lexicon | None = None) -> ParsedAddress:
                 words_l.append(toks[j].text)
                 j += 1
             if words_l:
-                city = Span("city", tuple(words_l), "kabupaten" if w in KABUPATEN else "kota")
+                city = Span(
+                    "city", tuple(words_l), "kabupaten" if w in KABUPATEN else "kota"
+                )
                 i = j
                 continue
             i += 1

@@ -66,7 +66,7 @@ def decode_plus_code(code: str) -> tuple[float, float]:
     if code.count("+") != 1 or code.index("+") != _SEPARATOR_POS:
         raise ValueError(f"not a full plus code: {code!r}")
     digits = code.replace("+", "").rstrip("0")
-    if len(digits) < 2 or len(digits) % 2 and len(digits) < 10:
+    if len(digits) < 2 or (len(digits) % 2 and len(digits) < 10):
         raise ValueError(f"not a full plus code: {code!r}")
     if any(c not in _ALPHABET for c in digits):
         raise ValueError(f"invalid plus code character in {code!r}")
@@ -123,7 +123,9 @@ def recover_plus_code(code: str, ref_lat: float, ref_lon: float) -> tuple[float,
 _NUM = r"[-+]?\d{1,3}\.\d{2,}"
 _LINK_PATTERNS = (
     re.compile(r"!3d(" + _NUM + r")!4d(" + _NUM + r")"),
-    re.compile(r"[?&](?:q|ll|query|center|destination)=(" + _NUM + r"),\s*(" + _NUM + r")"),
+    re.compile(
+        r"[?&](?:q|ll|query|center|destination)=(" + _NUM + r"),\s*(" + _NUM + r")"
+    ),
     re.compile(r"@(" + _NUM + r"),(" + _NUM + r")"),
 )
 _PAIR = re.compile(

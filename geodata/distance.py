@@ -41,7 +41,8 @@ def distances_m(
     dlat = la - la0
     dlon = lo - math.radians(lon0)
     a = np.sin(dlat * 0.5) ** 2 + np.cos(la) * math.cos(la0) * np.sin(dlon * 0.5) ** 2
-    return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    out: FloatArray = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    return out
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -98,6 +99,4 @@ class BBox:
         )
 
     def __repr__(self) -> str:
-        return (
-            f"BBox({self.min_lat}, {self.min_lon}, {self.max_lat}, {self.max_lon})"
-        )
+        return f"BBox({self.min_lat}, {self.min_lon}, {self.max_lat}, {self.max_lon})"

@@ -51,8 +51,11 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class QueryToken:
-    """A folded query word; context words (inside a parsed street/kelurahan span)
-    help an entry's coverage but do not count against it when unmatched."""
+    """A folded query word.
+
+    Context words (inside a parsed street/kelurahan span) help an entry's
+    coverage but do not count against it when unmatched.
+    """
 
     text: str
     free: bool = True
@@ -227,10 +230,10 @@ class Gazetteer:
         self.bivocab: list[str] = sorted(t for t in bigrams if t not in self._vocab_set)
         self._hit_cache: dict[tuple[str, bool], dict[str, float]] = {}
         heads: dict[str, int] = {}
-        for e in self.entries:
-            t = self.targets[e.target]
-            if t.kind == "landmark" and e.text == t.name and e.tokens:
-                heads[e.tokens[0]] = heads.get(e.tokens[0], 0) + 1
+        for entry in self.entries:
+            tgt = self.targets[entry.target]
+            if tgt.kind == "landmark" and entry.text == tgt.name and entry.tokens:
+                heads[entry.tokens[0]] = heads.get(entry.tokens[0], 0) + 1
         self.type_words = frozenset(w for w, c in heads.items() if c >= 3)
 
     # ------------------------------------------------------------------
@@ -334,7 +337,7 @@ class Gazetteer:
                 if h:
                     pair_hits.append((j, h))
         q_weight = []
-        for j, hits in enumerate(per_q):
+        for hits in per_q:
             if hits:
                 q_weight.append(max(self.idf.get(v, UNKNOWN_WEIGHT) for v in hits))
             else:
@@ -353,7 +356,10 @@ class Gazetteer:
         def credit(qpos: tuple[int, ...], hits: dict[str, float]) -> None:
             for v, sim in hits.items():
                 for e, poss in postings.get(v, ()):
-                    if kinds is not None and targets[entries[e].target].kind not in kinds:
+                    if (
+                        kinds is not None
+                        and targets[entries[e].target].kind not in kinds
+                    ):
                         continue
                     pb = pos_best.setdefault(e, {})
                     for p in poss:

@@ -65,7 +65,8 @@ SAME_PLACE_M = 300.0
 Status = Literal["ok", "no_match", "outside_service_area", "coordinates"]
 
 
-class GeocoderQueryError(geopy_exc.GeocoderQueryError, ValueError):
+# geopy ships no type hints, so its exception is Any to mypy
+class GeocoderQueryError(geopy_exc.GeocoderQueryError, ValueError):  # type: ignore[misc]
     """The query cannot be geocoded at all (empty, too long, control characters)."""
 
 
@@ -188,7 +189,8 @@ class ReverseResult:
                 parts.append(self.nearest_landmark.name)
             else:
                 parts.append(
-                    f"{self.landmark_distance_m:.0f} m dari {self.nearest_landmark.name}"
+                    f"{self.landmark_distance_m:.0f} m dari "
+                    f"{self.nearest_landmark.name}"
                 )
         if self.nearest_street is not None and (self.street_distance_m or 0) < 300:
             parts.append(f"dekat {self.nearest_street.name}")
@@ -209,7 +211,9 @@ class ReverseResult:
             "kelurahan": self.kelurahan.name if self.kelurahan else None,
             "kelurahan_code": self.kelurahan.code if self.kelurahan else None,
             "kecamatan": self.kecamatan.name if self.kecamatan else None,
-            "nearest_landmark": self.nearest_landmark.name if self.nearest_landmark else None,
+            "nearest_landmark": self.nearest_landmark.name
+            if self.nearest_landmark
+            else None,
             "landmark_distance_m": None
             if self.landmark_distance_m is None
             else round(self.landmark_distance_m, 1),
@@ -258,7 +262,9 @@ class OfflineGeocoder:
     ) -> None:
         """Build the name index (about 30 ms for Kota Blitar)."""
         self.pack = pack if isinstance(pack, RegionPack) else load_pack(pack)
-        self.lexicon = Lexicon((e.kind, e.phrase, e.canonical) for e in self.pack.lexicon)
+        self.lexicon = Lexicon(
+            (e.kind, e.phrase, e.canonical) for e in self.pack.lexicon
+        )
         self.gazetteer = Gazetteer(self.pack, self.lexicon)
         self.fallback = fallback
         self.min_confidence = min_confidence
@@ -341,7 +347,7 @@ class OfflineGeocoder:
         timeout: float | None = None,
         language: str | None = None,
     ) -> Location | list[Location] | None:
-        """geopy-compatible reverse geocoding of a point (``"lat, lon"``, tuple, Point)."""
+        """geopy-compatible reverse geocoding of a point ("lat, lon", tuple, Point)."""
         try:
             point = Point(query)
         except (ValueError, TypeError) as exc:
@@ -354,7 +360,9 @@ class OfflineGeocoder:
         return loc if exactly_one else [loc]
 
     # ------------------------------------------------------------- rich API
-    def lookup(self, query: str, limit: int = 5, *, prefix: bool = False) -> GeocodeResult:
+    def lookup(
+        self, query: str, limit: int = 5, *, prefix: bool = False
+    ) -> GeocodeResult:
         """Parse and rank ``query``; the match (or none) and ranked alternatives.
 
         Args:
@@ -495,7 +503,9 @@ class OfflineGeocoder:
     def _resolve_span(
         self, words: Sequence[str], kind: str, floor: float
     ) -> tuple[Hit | None, list[str]]:
-        hits = self.gazetteer.search([QueryToken(w) for w in words], frozenset({kind}), 3)
+        hits = self.gazetteer.search(
+            [QueryToken(w) for w in words], frozenset({kind}), 3
+        )
         if not hits or hits[0].score < floor:
             return None, list(words)
         top = hits[0]
@@ -507,7 +517,6 @@ class OfflineGeocoder:
     ) -> GeocodeResult:
         g = self.gazetteer
         targets = g.targets
-        pack = self.pack
         relation = parsed.relation
 
         kel_hit = kec_hit = None
@@ -517,7 +526,9 @@ class OfflineGeocoder:
         if parsed.kelurahan is not None:
             kel_hit, rest = self._resolve_span(parsed.kelurahan.words, "kelurahan", 0.6)
             if kel_hit is None:  # "desa X" may name a kecamatan too
-                kec_try, _ = self._resolve_span(parsed.kelurahan.words, "kecamatan", 0.7)
+                kec_try, _ = self._resolve_span(
+                    parsed.kelurahan.words, "kecamatan", 0.7
+                )
                 kec_hit = kec_try
             free.extend(rest)
             context.append("kelurahan")
@@ -559,13 +570,17 @@ class OfflineGeocoder:
 
         scored: list[tuple[float, int, Hit]] = []
         if free:
-            qtoks = [QueryToken(w) for w in free] + [QueryToken(w, free=False) for w in context]
+            qtoks = [QueryToken(w) for w in free] + [
+                QueryToken(w, free=False) for w in context
+            ]
             n_free = len(free)
             for h in g.search(qtoks, limit=40, prefix_last=prefix and not context):
                 if h.target in hint_targets or not any(j < n_free for j in h.matched):
                     continue
                 t = targets[h.target]
-                s = h.score * self._structure_factor(t, parsed, kel_hit, kec_hit, street_hits)
+                s = h.score * self._structure_factor(
+                    t, parsed, kel_hit, kec_hit, street_hits
+                )
                 if all(g.is_type_word(qtoks[j].text) for j in h.matched):
                     s = min(s, 0.4)  # "masjid", "pasar": a kind of place, not a place
                 scored.append((s, h.target, h))
@@ -580,7 +595,8 @@ class OfflineGeocoder:
             )
         if outside and not outside_explained:
             alts = tuple(
-                self._candidate(targets[t], s * 0.5, relation) for s, t, _ in scored[:limit]
+                self._candidate(targets[t], s * 0.5, relation)
+                for s, t, _ in scored[:limit]
             )
             return GeocodeResult(
                 query,
@@ -596,30 +612,42 @@ class OfflineGeocoder:
             top_s, top_t, _ = scored[0]
             tt = targets[top_t]
             second = 0.0
-            for s, t, _ in scored[1:]:
-                ot = targets[t]
+            for s, ti, _ in scored[1:]:
+                ot = targets[ti]
                 if distance_m(tt.lat, tt.lon, ot.lat, ot.lon) > SAME_PLACE_M:
                     second = s
                     break
             margin = (top_s - second) / top_s if top_s > 0 else 0.0
             conf = min(1.0, top_s) * min(1.0, 0.45 + 2.5 * margin)
             cands.append(self._candidate(tt, conf, relation))
-            for s, t, _ in scored[1:limit]:
-                cands.append(self._candidate(targets[t], min(1.0, s) * 0.6, relation))
+            for s, ti, _ in scored[1:limit]:
+                cands.append(self._candidate(targets[ti], min(1.0, s) * 0.6, relation))
         elif street_hits:
             cands.append(self._street_candidate(street_hits, kel_hit, relation))
         elif kel_hit is not None:
-            cands.append(self._candidate(targets[kel_hit.target], kel_hit.score * 0.95, relation))
+            cands.append(
+                self._candidate(targets[kel_hit.target], kel_hit.score * 0.95, relation)
+            )
         elif kec_hit is not None:
-            cands.append(self._candidate(targets[kec_hit.target], kec_hit.score * 0.8, relation))
+            cands.append(
+                self._candidate(targets[kec_hit.target], kec_hit.score * 0.8, relation)
+            )
         else:
-            for s, t, _ in scored[:limit]:
-                cands.append(self._candidate(targets[t], min(1.0, s) * 0.6, relation))
+            for s, ti, _ in scored[:limit]:
+                cands.append(self._candidate(targets[ti], min(1.0, s) * 0.6, relation))
         # areas named in the query are always worth offering
-        for h in (kel_hit, kec_hit):
-            if h is not None and cands and cands[0].kind not in ("kelurahan", "kecamatan"):
-                cands.append(self._candidate(targets[h.target], h.score * 0.5, relation))
-        cands = [c for i, c in enumerate(cands) if i == 0 or c.confidence >= 0.05][:limit]
+        for area in (kel_hit, kec_hit):
+            if (
+                area is not None
+                and cands
+                and cands[0].kind not in ("kelurahan", "kecamatan")
+            ):
+                cands.append(
+                    self._candidate(targets[area.target], area.score * 0.5, relation)
+                )
+        cands = [c for i, c in enumerate(cands) if i == 0 or c.confidence >= 0.05][
+            :limit
+        ]
         if cands and cands[0].confidence >= self.min_confidence:
             return GeocodeResult(query, parsed, "ok", cands[0], tuple(cands[1:]))
         return GeocodeResult(query, parsed, "no_match", None, tuple(cands))

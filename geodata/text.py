@@ -23,8 +23,27 @@ TokenKind = Literal["word", "num", "sep", "rel", "filler", "city"]
 COMPASS = frozenset({"utara", "selatan", "timur", "barat"})
 # address keywords that end a name (a compass word before them belongs to it)
 _NAME_ENDERS = frozenset(
-    "no nomor nomer nmr rt rw kel kelurahan desa kec kecamatan kota kab kabupaten "
-    "gang gg jalan jl jln".split()
+    [
+        "no",
+        "nomor",
+        "nomer",
+        "nmr",
+        "rt",
+        "rw",
+        "kel",
+        "kelurahan",
+        "desa",
+        "kec",
+        "kecamatan",
+        "kota",
+        "kab",
+        "kabupaten",
+        "gang",
+        "gg",
+        "jalan",
+        "jl",
+        "jln",
+    ]
 )
 
 _APOSTROPHES = re.compile(r"['’`´]")
@@ -70,7 +89,9 @@ class Lexicon:
     @property
     def fillers(self) -> frozenset[str]:
         """Single-word fillers (ignored when matching)."""
-        return frozenset(k[0] for k, v in self._table.items() if v[0] == "filler" and len(k) == 1)
+        return frozenset(
+            k[0] for k, v in self._table.items() if v[0] == "filler" and len(k) == 1
+        )
 
     def tokens(self, text: str) -> list[Token]:
         """Fold ``text`` and tag every token (longest lexicon phrase wins)."""

@@ -87,9 +87,7 @@ class _Base:
         self._zone = _zone(pack.timezone)
         self._factor = dict(c.unit_speed_factor)
         self._turnout = dict(c.turnout_s)
-        self._rush = [
-            (_minutes(a), _minutes(b)) for a, b in c.rush_hours
-        ]
+        self._rush = [(_minutes(a), _minutes(b)) for a, b in c.rush_hours]
         self._fallback_mps = c.fallback_speed_kmh / 3.6
         self._access_mps = c.access_speed_kmh / 3.6
 
@@ -106,19 +104,20 @@ class _Base:
                 f"unknown unit type {unit_type!r}; known: {', '.join(self._factor)}"
             ) from None
 
-    def _units(self, unit_types: Sequence[str], n: int) -> tuple[FloatArray, FloatArray]:
+    def _units(
+        self, unit_types: Sequence[str], n: int
+    ) -> tuple[FloatArray, FloatArray]:
         if isinstance(unit_types, str):
-            unit_types = [unit_types] * n
+            f, t = self._unit(unit_types)
+            return np.full(n, f), np.full(n, t)
         if len(unit_types) != n:
             raise ValueError(f"{len(unit_types)} unit types for {n} origins")
-        cache: dict[str, tuple[float, float]] = {}
-        fac = np.empty(n)
-        turn = np.empty(n)
-        for i, u in enumerate(unit_types):
-            v = cache.get(u)
-            if v is None:
-                v = cache[u] = self._unit(u)
-            fac[i], turn[i] = v
+        for u in set(unit_types):
+            self._unit(u)  # raises on an unknown type
+        factor = self._factor
+        turnout = self._turnout
+        fac = np.fromiter((factor[u] for u in unit_types), dtype=np.float64, count=n)
+        turn = np.fromiter((turnout.get(u, 60.0) for u in unit_types), np.float64, n)
         return fac, turn
 
     def congestion(self, when: datetime | None) -> float:
@@ -150,7 +149,10 @@ class GeodesicTravelModel(_Base):
     def base_seconds_many(self, origins: FloatArray, dest: LatLon) -> FloatArray:
         """Seconds at speed factor 1 (no turnout, no congestion)."""
         d = distances_m(origins[:, 0], origins[:, 1], dest[0], dest[1])
-        return d * self.constants.circuity / self._fallback_mps
+        return self._fallback_seconds(d)
+
+    def _fallback_seconds(self, straight_m: FloatArray) -> FloatArray:
+        return straight_m * (self.constants.circuity / self._fallback_mps)
 
     def travel_seconds_many(
         self,
@@ -236,7 +238,9 @@ class RoadNetworkTravelModel(GeodesicTravelModel):
         rows, cols, data = rows[order], cols[order], data[order]
         first = np.ones(len(rows), dtype=bool)
         first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        self._graph = csr_matrix((data[first], (rows[first], cols[first])), shape=(m, m))
+        self._graph = csr_matrix(
+            (data[first], (rows[first], cols[first])), shape=(m, m)
+        )
         self._node_lat = graph.node_lat[keep]
         self._node_lon = graph.node_lon[keep]
         self._center = pack.map_center
@@ -271,7 +275,8 @@ class RoadNetworkTravelModel(GeodesicTravelModel):
 
     def base_seconds_many(self, origins: FloatArray, dest: LatLon) -> FloatArray:
         """Seconds at speed factor 1 (no turnout, no congestion)."""
-        fallback = super().base_seconds_many(origins, dest)
+        straight = distances_m(origins[:, 0], origins[:, 1], dest[0], dest[1])
+        fallback = self._fallback_seconds(straight)
         max_snap = self.constants.max_snap_m
         d_idx, d_dist = self.snap([dest])
         if d_dist[0] > max_snap:
@@ -279,12 +284,8 @@ class RoadNetworkTravelModel(GeodesicTravelModel):
         times = self._tree_from(int(d_idx[0]))
         o_idx, o_dist = self.snap(origins)
         route = times[o_idx] + (o_dist + d_dist[0]) / self._access_mps
-        # two points off the road but next to each other: walk-pace direct
-        direct = (
-            distances_m(origins[:, 0], origins[:, 1], dest[0], dest[1])
-            * self.constants.circuity
-            / self._access_mps
-        )
+        # two points off the road but next to each other: access-pace direct
+        direct = straight * (self.constants.circuity / self._access_mps)
         route = np.minimum(route, direct)
         bad = (o_dist > max_snap) | ~np.isfinite(route)
         return np.where(bad, fallback, route)

@@ -49,14 +49,25 @@ def _table(result: GeocodeResult, out: TextIO) -> None:
         "no_match": "tidak ada yang cukup yakin / no confident match",
         "outside_service_area": "di luar wilayah layanan / outside the service area",
     }
-    console.print(f"[bold]{result.query}[/bold] → {labels.get(result.status, result.status)}")
+    console.print(
+        f"[bold]{result.query}[/bold] → {labels.get(result.status, result.status)}"
+    )
     if result.note:
         console.print(result.note)
     rows = ([result.match] if result.match else []) + list(result.alternatives)
     if not rows:
         return
     table = Table(show_lines=False)
-    for col in ("", "name", "kind", "kelurahan", "kecamatan", "relation", "conf.", "lat, lon"):
+    for col in (
+        "",
+        "name",
+        "kind",
+        "kelurahan",
+        "kecamatan",
+        "relation",
+        "conf.",
+        "lat, lon",
+    ):
         table.add_column(col, justify="right" if col == "conf." else "left")
     for i, c in enumerate(rows):
         mark = "MATCH" if i == 0 and result.match is not None else str(i + 1)
@@ -118,8 +129,13 @@ def geocode(query: str, as_json: bool, limit: int, pack_name: str) -> None:
             if as_json:
                 click.echo(
                     json.dumps(
-                        {"query": q, "status": "error", "error": str(exc), "match": None,
-                         "alternatives": []},
+                        {
+                            "query": q,
+                            "status": "error",
+                            "error": str(exc),
+                            "match": None,
+                            "alternatives": [],
+                        },
                         ensure_ascii=False,
                     )
                 )

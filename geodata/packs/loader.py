@@ -184,8 +184,23 @@ def _read_csv(
 _FEATURE = re.compile(r'"type"\s*:\s*"Feature"')
 
 
-def _read_geojson(path: Path) -> tuple[list[dict[str, Any]], list[int]]:
-    """Features of a FeatureCollection plus the line each starts on."""
+class _Lines:
+    """Line number of the i-th feature, computed only when an error needs it."""
+
+    def __init__(self, text: str, starts: list[int], count: int) -> None:
+        self._text = text
+        self._starts = starts if len(starts) == count else [0] * count
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, i: int) -> int:
+        return self._text.count("\n", 0, self._starts[i]) + 1
+
+
+def _read_geojson(path: Path) -> tuple[list[dict[str, Any]], _Lines]:
+    """Features of a FeatureCollection plus (lazily) the line each starts on."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -199,10 +214,8 @@ def _read_geojson(path: Path) -> tuple[list[dict[str, Any]], list[int]]:
     feats = doc.get("features")
     if not isinstance(feats, list):
         raise PackError(f"{path}, line 1: FeatureCollection without features")
-    lines = [text.count("\n", 0, m.start()) + 1 for m in _FEATURE.finditer(text)]
-    if len(lines) != len(feats):
-        lines = [1] * len(feats)
-    return feats, lines
+    starts = [m.start() for m in _FEATURE.finditer(text)]
+    return feats, _Lines(text, starts, len(feats))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -217,18 +230,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _ring(
-    coords: Any, path: Path, line: int
+    coords: Any, path: Path, lines: _Lines, i: int
 ) -> tuple[tuple[float, float], ...]:
     try:
         ring = tuple((float(c[1]), float(c[0])) for c in coords)
     except (TypeError, ValueError, IndexError):
-        raise PackError(f"{path}, line {line}: bad coordinates in ring") from None
+        raise PackError(f"{path}, line {lines[i]}: bad coordinates in ring") from None
     if len(ring) < 4:
-        raise PackError(f"{path}, line {line}: ring with fewer than 4 positions")
+        raise PackError(f"{path}, line {lines[i]}: ring with fewer than 4 positions")
     for lat, lon in ring:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise PackError(
-                f"{path}, line {line}: position ({lon}, {lat}) out of range "
+                f"{path}, line {lines[i]}: position ({lon}, {lat}) out of range "
                 "(GeoJSON order is [lon, lat])"
             )
     return ring
@@ -338,13 +351,13 @@ class _Loader:
         bpath = one("boundaries")
         if bpath is not None:
             feats, lines = _read_geojson(bpath)
-            for feat, line in zip(feats, lines, strict=True):
+            for i, feat in enumerate(feats):
                 props = feat.get("properties") or {}
                 code = props.get("code")
                 geom = feat.get("geometry") or {}
                 if code not in kelurahan:
                     raise PackError(
-                        f"{bpath}, line {line}: unknown kelurahan code {code!r}"
+                        f"{bpath}, line {lines[i]}: unknown kelurahan code {code!r}"
                     )
                 if geom.get("type") == "Polygon":
                     rings_src = geom.get("coordinates") or []
@@ -353,11 +366,11 @@ class _Loader:
                     rings_src = max(parts, key=lambda p: len(p[0])) if parts else []
                 else:
                     raise PackError(
-                        f"{bpath}, line {line}: expected Polygon or MultiPolygon"
+                        f"{bpath}, line {lines[i]}: expected Polygon or MultiPolygon"
                     )
-                rings = tuple(_ring(r, bpath, line) for r in rings_src)
+                rings = tuple(_ring(r, bpath, lines, i) for r in rings_src)
                 if not rings:
-                    raise PackError(f"{bpath}, line {line}: empty polygon")
+                    raise PackError(f"{bpath}, line {lines[i]}: empty polygon")
                 kelurahan[code] = kelurahan[code].model_copy(update={"polygon": rings})
 
         # agencies, lexicon, outside places, travel constants
@@ -388,10 +401,13 @@ class _Loader:
         for path in present.get("landmarks", []):
             for line, lm in _read_csv(path, Landmark):
                 if lm.id in landmarks:
-                    raise PackError(f"{path}, line {line}: duplicate landmark id {lm.id}")
+                    raise PackError(
+                        f"{path}, line {line}: duplicate landmark id {lm.id}"
+                    )
                 if lm.kelurahan_code is not None and lm.kelurahan_code not in kelurahan:
                     raise PackError(
-                        f"{path}, line {line}: unknown kelurahan_code {lm.kelurahan_code}"
+                        f"{path}, line {line}: unknown kelurahan_code "
+                        f"{lm.kelurahan_code}"
                     )
                 landmarks[lm.id] = lm
 
@@ -415,7 +431,9 @@ class _Loader:
                     name=rows[0].name,
                     points=tuple((r.lat, r.lon) for r in rows),
                     kelurahan_codes=tuple(
-                        dict.fromkeys(r.kelurahan_code for r in rows if r.kelurahan_code)
+                        dict.fromkeys(
+                            r.kelurahan_code for r in rows if r.kelurahan_code
+                        )
                     ),
                 )
 
@@ -440,10 +458,13 @@ class _Loader:
                 if st.id in stations:
                     raise PackError(f"{stpath}, line {line}: duplicate station {st.id}")
                 if st.agency not in agencies:
-                    raise PackError(f"{stpath}, line {line}: unknown agency {st.agency}")
+                    raise PackError(
+                        f"{stpath}, line {line}: unknown agency {st.agency}"
+                    )
                 if st.kelurahan_code is not None and st.kelurahan_code not in kelurahan:
                     raise PackError(
-                        f"{stpath}, line {line}: unknown kelurahan_code {st.kelurahan_code}"
+                        f"{stpath}, line {line}: unknown kelurahan_code "
+                        f"{st.kelurahan_code}"
                     )
                 stations[st.id] = st
         units: dict[str, Unit] = {}
@@ -451,7 +472,9 @@ class _Loader:
         if upath is not None and stations:
             for line, un in _read_csv(upath, Unit):
                 if un.callsign in units:
-                    raise PackError(f"{upath}, line {line}: duplicate callsign {un.callsign}")
+                    raise PackError(
+                        f"{upath}, line {line}: duplicate callsign {un.callsign}"
+                    )
                 if un.agency not in agencies:
                     raise PackError(f"{upath}, line {line}: unknown agency {un.agency}")
                 if un.station_id not in stations:
@@ -510,12 +533,13 @@ class _Loader:
                     f"{path}, line {line}: target {row.target!r} must be "
                     "kecamatan:<code>, kelurahan:<code>, landmark:<id> or street:<id>"
                 )
-            known = {
+            layers: dict[str, dict[str, Any]] = {
                 "kecamatan": kecamatan,
                 "kelurahan": kelurahan,
                 "landmark": landmarks,
                 "street": streets,
-            }[kind]
+            }
+            known = layers[kind]
             if ident not in known:
                 tolerated = (kind == "landmark" and "landmarks" in missing_layers) or (
                     kind == "street" and "streets" in missing_layers
@@ -529,7 +553,9 @@ class _Loader:
         for code, al in found["kelurahan"].items():
             kelurahan[code] = kelurahan[code].model_copy(update={"aliases": tuple(al)})
         for ident, al in found["landmark"].items():
-            landmarks[ident] = landmarks[ident].model_copy(update={"aliases": tuple(al)})
+            landmarks[ident] = landmarks[ident].model_copy(
+                update={"aliases": tuple(al)}
+            )
         for ident, al in found["street"].items():
             streets[ident] = streets[ident].model_copy(update={"aliases": tuple(al)})
 
@@ -560,21 +586,21 @@ def _read_roads(path: Path, travel: TravelConstants) -> RoadGraph:
             lon.append(float(c[0]))
         return i
 
-    for feat, line in zip(feats, lines, strict=True):
+    for i, feat in enumerate(feats):
         props = feat.get("properties") or {}
         geom = feat.get("geometry") or {}
         cname = props.get("class")
         if cname not in class_index:
             raise PackError(
-                f"{path}, line {line}: road class {cname!r} has no speed in "
+                f"{path}, line {lines[i]}: road class {cname!r} has no speed in "
                 f"travel.toml (known: {', '.join(classes)})"
             )
         if geom.get("type") == "LineString":
-            parts = [geom.get("coordinates")]
+            parts = [geom.get("coordinates") or []]
         elif geom.get("type") == "MultiLineString":
             parts = geom.get("coordinates") or []
         else:
-            raise PackError(f"{path}, line {line}: expected (Multi)LineString")
+            raise PackError(f"{path}, line {lines[i]}: expected (Multi)LineString")
         try:
             for part in parts:
                 prev = node(part[0])
@@ -586,7 +612,7 @@ def _read_roads(path: Path, travel: TravelConstants) -> RoadGraph:
                         cls.append(class_index[cname])
                     prev = n
         except (TypeError, IndexError, ValueError):
-            raise PackError(f"{path}, line {line}: bad line coordinates") from None
+            raise PackError(f"{path}, line {lines[i]}: bad line coordinates") from None
     if not us:
         raise PackError(f"{path}: road layer without edges")
     node_lat = np.asarray(lat, dtype=np.float64)
@@ -594,8 +620,13 @@ def _read_roads(path: Path, travel: TravelConstants) -> RoadGraph:
     u = np.asarray(us, dtype=np.int32)
     v = np.asarray(vs, dtype=np.int32)
     # per-edge haversine length (vectorised over all edges at once)
-    la1, lo1, la2, lo2 = (np.radians(a) for a in (node_lat[u], node_lon[u], node_lat[v], node_lon[v]))
-    h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    la1, lo1, la2, lo2 = (
+        np.radians(a) for a in (node_lat[u], node_lon[u], node_lat[v], node_lon[v])
+    )
+    h = (
+        np.sin((la2 - la1) / 2) ** 2
+        + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    )
     length = 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
     return RoadGraph(
         node_lat=node_lat,

@@ -111,7 +111,7 @@ class Kelurahan(BaseModel):
 
 
 class Landmark(BaseModel):
-    """A named place callers refer to: facility, office, market, school…"""
+    """A named place callers refer to: facility, office, market, school…."""
 
     model_config = _FROZEN
     id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -213,7 +213,7 @@ class OutsidePlace(BaseModel):
 
 
 class LexiconEntry(BaseModel):
-    """A phrase the geocoder rewrites (synonym), ignores (filler) or keeps as relation."""
+    """A phrase the geocoder rewrites, ignores (filler) or keeps (relation)."""
 
     model_config = _FROZEN
     kind: Literal["synonym", "filler", "relation", "city_name"]
@@ -241,7 +241,9 @@ class TravelConstants(BaseModel):
         for pair in v:
             for hhmm in pair:
                 hh, _, mm = hhmm.partition(":")
-                if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+                if not (
+                    hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60
+                ):
                     raise ValueError(f"rush hour {hhmm!r} is not HH:MM")
         return v
 
@@ -290,16 +292,16 @@ def _in_ring(ring: npt.NDArray[np.float64], lat: float, lon: float) -> bool:
     return bool(np.count_nonzero(crosses & (lon < xi)) % 2)
 
 
-def _ring_distance_m(
-    ring: npt.NDArray[np.float64], lat: float, lon: float
-) -> float:
+def _ring_distance_m(ring: npt.NDArray[np.float64], lat: float, lon: float) -> float:
     xy = local_xy(ring[:, 0], ring[:, 1], lat, lon)
     a = xy
     b = np.roll(xy, -1, axis=0)
     ab = b - a
     denom = np.einsum("ij,ij->i", ab, ab)
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.clip(np.where(denom > 0, -np.einsum("ij,ij->i", a, ab) / denom, 0.0), 0, 1)
+        t = np.clip(
+            np.where(denom > 0, -np.einsum("ij,ij->i", a, ab) / denom, 0.0), 0, 1
+        )
     proj = a + ab * t[:, None]
     return float(np.sqrt((proj**2).sum(axis=1)).min())
 
@@ -419,7 +421,7 @@ class RegionPack:
         return best
 
     def distance_to_kelurahan_m(self, code: str, lat: float, lon: float) -> float:
-        """Metres from the point to a kelurahan's boundary (0 inside; inf if unknown)."""
+        """Metres from the point to a kelurahan's boundary (0 inside, inf unknown)."""
         for p in self._polys:
             if p.kelurahan.code == code:
                 if _in_ring(p.rings[0], lat, lon):

@@ -26,8 +26,10 @@ def test_full_address(lexicon: Lexicon) -> None:
     assert a.house_number == "12A"
     assert a.gang == "mawar 3"
     assert (a.rt, a.rw) == (2, 5)
-    assert a.kelurahan is not None and a.kelurahan.text == "kepanjenlor"
-    assert a.kecamatan is not None and a.kecamatan.text == "kepanjenkidul"
+    assert a.kelurahan is not None
+    assert a.kelurahan.text == "kepanjenlor"
+    assert a.kecamatan is not None
+    assert a.kecamatan.text == "kepanjenkidul"
     assert a.city is None  # "Kota Blitar" is the service area itself: filler
     assert a.postcode == "66117"
     assert a.relation is None
@@ -49,7 +51,11 @@ def test_full_address(lexicon: Lexicon) -> None:
     ],
 )
 def test_examples(
-    lexicon: Lexicon, text: str, street: str | None, relation: str | None, free: tuple[str, ...]
+    lexicon: Lexicon,
+    text: str,
+    street: str | None,
+    relation: str | None,
+    free: tuple[str, ...],
 ) -> None:
     a = parse_address(text, lexicon)
     assert a.street == street
@@ -75,10 +81,13 @@ def test_rt_rw_forms(text: str, rt: int | None, rw: int | None) -> None:
 
 def test_desa_and_kab(lexicon: Lexicon) -> None:
     a = parse_address("desa sentul kab blitar", lexicon)
-    assert a.kelurahan is not None and a.kelurahan.text == "sentul"
-    assert a.city is not None and a.city.keyword == "kabupaten"
+    assert a.kelurahan is not None
+    assert a.kelurahan.text == "sentul"
+    assert a.city is not None
+    assert a.city.keyword == "kabupaten"
     b = parse_address("kelurahan blitar", lexicon)
-    assert b.kelurahan is not None and b.kelurahan.text == "blitar"
+    assert b.kelurahan is not None
+    assert b.kelurahan.text == "blitar"
 
 
 # ------------------------------------------------------------------ properties
@@ -105,7 +114,9 @@ def test_never_raises_with_the_pack_lexicon(lexicon: Lexicon, text: str) -> None
     prefix=st.sampled_from(["", "rumah pak budi ", "kel turi ", "jl mawar no 3 "]),
     upper=st.booleans(),
 )
-def test_rt_rw_round_trip(rt: int, rw: int, sep: str, pad: str, prefix: str, upper: bool) -> None:
+def test_rt_rw_round_trip(
+    rt: int, rw: int, sep: str, pad: str, prefix: str, upper: bool
+) -> None:
     text = f"{prefix}RT {pad.format(rt)}{sep}RW {pad.format(rw)}"
     a = parse_address(text.upper() if upper else text.lower())
     assert a.rt == rt
@@ -113,7 +124,10 @@ def test_rt_rw_round_trip(rt: int, rw: int, sep: str, pad: str, prefix: str, upp
 
 
 @settings(max_examples=200, deadline=None)
-@given(number=st.integers(min_value=1, max_value=9999), word=st.sampled_from(["no", "No.", "nomor"]))
+@given(
+    number=st.integers(min_value=1, max_value=9999),
+    word=st.sampled_from(["no", "No.", "nomor"]),
+)
 def test_house_number_round_trip(number: int, word: str) -> None:
     a = parse_address(f"Jl. Kalimantan {word} {number}")
     assert a.street == "kalimantan"

@@ -22,7 +22,16 @@ def test_json_one_query() -> None:
     data = json.loads(result.output)
     assert data["query"] == "depan RSUD Mardi Waluyo"
     m = data["match"]
-    assert {"name", "kind", "lat", "lon", "kelurahan", "kecamatan", "relation", "confidence"} <= set(m)
+    assert {
+        "name",
+        "kind",
+        "lat",
+        "lon",
+        "kelurahan",
+        "kecamatan",
+        "relation",
+        "confidence",
+    } <= set(m)
     assert m["name"] == "RSUD Mardi Waluyo"
     assert m["relation"] == "depan"
     assert m["kelurahan"] == "Karangtengah"
@@ -48,7 +57,9 @@ def test_batch_from_stdin() -> None:
 
 
 def test_batch_reports_bad_lines_and_continues() -> None:
-    result = CliRunner().invoke(geocode, ["--json", "-"], input="pasar legi\n" + "x" * 400 + "\n")
+    result = CliRunner().invoke(
+        geocode, ["--json", "-"], input="pasar legi\n" + "x" * 400 + "\n"
+    )
     assert result.exit_code == 1
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert rows[0]["match"]["landmark_id"] == "pasar-legi"
@@ -56,7 +67,9 @@ def test_batch_reports_bad_lines_and_continues() -> None:
 
 
 def test_table_and_db_option() -> None:
-    result = CliRunner().invoke(geocode, ["dekat pasar legi", "--db", "sqlite:///ignored.db"])
+    result = CliRunner().invoke(
+        geocode, ["dekat pasar legi", "--db", "sqlite:///ignored.db"]
+    )
     assert result.exit_code == 0, result.output
     assert "Pasar Legi" in result.output
     assert "dekat" in result.output

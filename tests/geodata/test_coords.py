@@ -24,7 +24,12 @@ CENTRE = (-8.0985, 112.1652)
         ("lokasi: -8.0985,112.1652 tolong", -8.0985, 112.1652, "decimal"),
         ("112.1652, -8.0985", -8.0985, 112.1652, "decimal"),  # pasted lon, lat
         ("https://maps.google.com/?q=-8.0985,112.1652", -8.0985, 112.1652, "map_link"),
-        ("https://www.google.com/maps/@-8.0985,112.1652,17z", -8.0985, 112.1652, "map_link"),
+        (
+            "https://www.google.com/maps/@-8.0985,112.1652,17z",
+            -8.0985,
+            112.1652,
+            "map_link",
+        ),
         (
             "https://www.google.com/maps/place/Alun-alun/@-8.09,112.16,17z/data=!3d-8.0981595!4d112.1651847",
             -8.0981595,
@@ -43,7 +48,9 @@ def test_formats(text: str, lat: float, lon: float, source: str) -> None:
     assert p.source == source
 
 
-@pytest.mark.parametrize("text", ["jl kalimantan no 12", "rt 02 rw 05", "pasar legi", "", "12, 34"])
+@pytest.mark.parametrize(
+    "text", ["jl kalimantan no 12", "rt 02 rw 05", "pasar legi", "", "12, 34"]
+)
 def test_no_coordinates(text: str) -> None:
     assert parse_coordinates(text, ref=CENTRE) is None
 
@@ -68,7 +75,8 @@ def test_plus_code_round_trip_full_and_short(lat: float, lon: float, drop: int) 
     assert got[0] == pytest.approx(lat, abs=0.000125)
     assert got[1] == pytest.approx(lon, abs=0.000125)
     p = parse_coordinates(f"plus code {code[drop:]} Blitar", ref=CENTRE)
-    assert p is not None and p.source == "plus_code"
+    assert p is not None
+    assert p.source == "plus_code"
 
 
 def test_short_code_needs_a_reference() -> None:
@@ -76,7 +84,7 @@ def test_short_code_needs_a_reference() -> None:
 
 
 def test_invalid_plus_code() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="plus code"):
         decode_plus_code("6P3Q+")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a full plus code"):
         decode_plus_code("W5JQ+2X")  # short code is not a full code

@@ -43,7 +43,11 @@ def test_admin_units(pack: RegionPack) -> None:
     assert pack.timezone == "Asia/Jakarta"
     assert len(pack.kecamatan) == 3
     assert len(pack.kelurahan) == 21
-    assert {k.name for k in pack.kecamatan} == {"Kepanjenkidul", "Sukorejo", "Sananwetan"}
+    assert {k.name for k in pack.kecamatan} == {
+        "Kepanjenkidul",
+        "Sukorejo",
+        "Sananwetan",
+    }
     turi = next(k for k in pack.kelurahan if k.name == "Turi")
     assert turi.code == "35.72.02.1004"
     assert turi.kecamatan_name == "Sukorejo"
@@ -53,7 +57,8 @@ def test_admin_units(pack: RegionPack) -> None:
         assert k.polygon, k.name
         # lat/lon order at the GeoJSON boundary: Blitar is at -8°, 112°
         lat, lon = k.polygon[0][0]
-        assert -8.2 < lat < -8.0 and 112.1 < lon < 112.25
+        assert -8.2 < lat < -8.0
+        assert 112.1 < lon < 112.25
         assert pack.kelurahan_at(k.centroid_lat, k.centroid_lon) == k
 
 
@@ -63,8 +68,21 @@ def test_landmarks_and_streets(pack: RegionPack) -> None:
     assert rsud.kind == "hospital"
     assert "RSUD" in rsud.aliases
     kinds = {lm.kind for lm in pack.landmarks}
-    for needed in ("hospital", "puskesmas", "police", "fire_station", "market", "station",
-                   "terminal", "park", "monument", "sports", "worship", "school", "government"):
+    for needed in (
+        "hospital",
+        "puskesmas",
+        "police",
+        "fire_station",
+        "market",
+        "station",
+        "terminal",
+        "park",
+        "monument",
+        "sports",
+        "worship",
+        "school",
+        "government",
+    ):
         assert needed in kinds
     supriyadi = next(s for s in pack.streets if s.id == "jl-sodanco-supriyadi")
     assert len(supriyadi.points) > 5  # "S. Supriadi" and "Sodanco Supriyadi" merged
@@ -73,8 +91,23 @@ def test_landmarks_and_streets(pack: RegionPack) -> None:
 
 def test_agencies_stations_units_contract(pack: RegionPack) -> None:
     codes = {a.code for a in pack.agencies}
-    assert {"DAMKAR", "PSC119", "RSUD", "PMI", "POLRES", "BPBD", "SATPOLPP", "DINSOS",
-            "PUPR", "PERKIM", "DLH", "PDAM", "PLN", "DISHUB", "DISKOMINFOTIK"} <= codes
+    assert {
+        "DAMKAR",
+        "PSC119",
+        "RSUD",
+        "PMI",
+        "POLRES",
+        "BPBD",
+        "SATPOLPP",
+        "DINSOS",
+        "PUPR",
+        "PERKIM",
+        "DLH",
+        "PDAM",
+        "PLN",
+        "DISHUB",
+        "DISKOMINFOTIK",
+    } <= codes
     assert pack.agency_by_code["DISKOMINFOTIK"].kind == "operator"
     assert pack.agency_by_code["PLN"].kind == "referral"
     assert pack.agency_by_code["DAMKAR"].kind == "emergency"
@@ -99,7 +132,9 @@ def test_agencies_stations_units_contract(pack: RegionPack) -> None:
 
 
 @pytest.mark.parametrize(("lat", "lon", "name"), KNOWN_POINTS)
-def test_kelurahan_at_known_points(pack: RegionPack, lat: float, lon: float, name: str) -> None:
+def test_kelurahan_at_known_points(
+    pack: RegionPack, lat: float, lon: float, name: str
+) -> None:
     kel = pack.kelurahan_at(lat, lon)
     assert kel is not None
     assert kel.name == name
@@ -130,8 +165,12 @@ def test_load_is_cached(pack: RegionPack) -> None:
 
 def test_attribution_and_licence_travel_with_the_pack() -> None:
     attribution = (BLITAR / "ATTRIBUTION.md").read_text(encoding="utf-8")
-    for origin in ("rizHarism/geojsongis", "rizharism/gis-pendidikan", "cahyadsn/wilayah",
-                   "Rupabumi"):
+    for origin in (
+        "rizHarism/geojsongis",
+        "rizharism/gis-pendidikan",
+        "cahyadsn/wilayah",
+        "Rupabumi",
+    ):
         assert origin in attribution
     assert "MIT" in (BLITAR / "LICENSE-cahyadsn.txt").read_text(encoding="utf-8")
 
@@ -162,7 +201,8 @@ def test_pack_works_without_unlicensed_layers(pack_copy: Path) -> None:
     assert g.lookup("kel. kepanjen kidul").match.kelurahan == "Kepanjenkidul"  # type: ignore[union-attr]
     assert g.lookup("jalan pahlawan kota malang").status == "outside_service_area"
     rev = g.reverse_lookup(-8.08512, 112.17607)
-    assert rev.kelurahan is not None and rev.kelurahan.name == "Bendogerit"
+    assert rev.kelurahan is not None
+    assert rev.kelurahan.name == "Bendogerit"
     assert rev.nearest_landmark is None
     from geodata.travel import GeodesicTravelModel, default_travel_model
 
@@ -195,7 +235,9 @@ def test_unknown_reference_names_file_and_line(pack_copy: Path) -> None:
     path = pack_copy / "units.csv"
     rows = path.read_text(encoding="utf-8").splitlines()
     _replace_line(path, 3, rows[2].replace("st-pkm-sukorejo", "st-nowhere"))
-    with pytest.raises(PackError, match=r"units\.csv, line 3: unknown station_id st-nowhere"):
+    with pytest.raises(
+        PackError, match=r"units\.csv, line 3: unknown station_id st-nowhere"
+    ):
         load_pack(pack_copy)
 
 
@@ -208,8 +250,12 @@ def test_unknown_unit_type_is_rejected(pack_copy: Path) -> None:
 
 
 def test_unknown_column(pack_copy: Path) -> None:
-    _replace_line(pack_copy / "agencies.csv", 1, "code,name,short_name,kind,self_dispatching,fax")
-    with pytest.raises(PackError, match=r"agencies\.csv, line 1: unknown column\(s\) fax"):
+    _replace_line(
+        pack_copy / "agencies.csv", 1, "code,name,short_name,kind,self_dispatching,fax"
+    )
+    with pytest.raises(
+        PackError, match=r"agencies\.csv, line 1: unknown column\(s\) fax"
+    ):
         load_pack(pack_copy)
 
 
@@ -217,7 +263,9 @@ def test_duplicate_id(pack_copy: Path) -> None:
     path = pack_copy / "stations.csv"
     rows = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([*rows, rows[1]]) + "\n", encoding="utf-8")
-    with pytest.raises(PackError, match=rf"stations\.csv, line {len(rows) + 1}: duplicate"):
+    with pytest.raises(
+        PackError, match=rf"stations\.csv, line {len(rows) + 1}: duplicate"
+    ):
         load_pack(pack_copy)
 
 
@@ -239,7 +287,9 @@ def test_feature_error_names_its_line(pack_copy: Path) -> None:
         '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n",
         encoding="utf-8",
     )
-    with pytest.raises(PackError, match=r"boundaries\.geojson, line 6: unknown kelurahan"):
+    with pytest.raises(
+        PackError, match=r"boundaries\.geojson, line 6: unknown kelurahan"
+    ):
         load_pack(pack_copy)
 
 
@@ -255,7 +305,9 @@ def test_swapped_geojson_order_is_caught(pack_copy: Path) -> None:
 
 def test_bad_manifest(pack_copy: Path) -> None:
     path = pack_copy / "manifest.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('zoom = 14', 'zoom = "far"'))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("zoom = 14", 'zoom = "far"')
+    )
     with pytest.raises(PackError, match=r"manifest\.toml: map\.zoom"):
         load_pack(pack_copy)
 
