@@ -56,6 +56,11 @@ def make_app(services: DispatchService) -> Iterator[Callable[..., SiagaApp]]:
 
 async def settle(app: SiagaApp, pilot: Any, rounds: int = 3) -> None:
     """Let workers finish and their messages be handled."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker was replaced by a newer one
+            pass
         await pilot.pause()
