@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "console.cli.archive_commands",
     "console.cli.unit_command",
     "console.cli.geocode_command",
+    "console.cli.simulate_command",
 )
 
 

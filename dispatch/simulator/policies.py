@@ -1,0 +1,336 @@
+"""Dispatch policies: who sends which unit, behind one interface.
+
+A policy looks at the database through the service API and assigns units
+through it too, so what the simulator measures is exactly what a dispatcher
+pressing keys would cause. The simulator calls :meth:`DispatchPolicy.dispatch`
+whenever something changed (a new incident, a unit freed, a unit pulled off
+an incident) and schedules the journeys of the assignments it gets back.
+
+Policies here:
+
+``engine`` (default)
+    Siaga's engine: incidents in the engine's queue order
+    (:meth:`~dispatch.services.DispatchService.queue`). When two or more wait,
+    one batch step (:func:`dispatch.batch.assign_batch`) shares the free units
+    across all of them by priority; then each P1 still short of units gets
+    the engine's recommendation, pre-emptions included. With one waiting,
+    :meth:`~dispatch.services.DispatchService.accept_recommendation` as is.
+``engine-sequential``
+    The engine without the batch step: accept the recommendation of each
+    waiting incident in queue order.
+``closest-idle``
+    The baseline every CAD offers: incidents first come first served; for
+    each slot of the plan the idle (available) unit of the exact type and
+    capabilities with the shortest ETA. No substitutes, no returning units,
+    no pre-emption, no priority order.
+``closest-free``
+    JEMSS's nearest-free rule: like ``closest-idle`` but units returning to
+    their station count as free, and the queue is ordered by priority, then
+    call time.
+
+"Still needs units" is judged the same way for every policy: the plan of the
+incident's level minus every unit that worked or works it (not the units
+pulled off it), so a slot is never filled twice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from dispatch import catalogue
+from dispatch.batch import assign_batch
+from dispatch.catalogue import PlanSlot
+from dispatch.enums import AssignmentStatus, Determinant, Priority, UnitStatus
+from dispatch.errors import DispatchError
+from dispatch.recommend import RecommendRequest, UnitCandidate, UnitCompatibility
+from dispatch.schemas import AssignmentView, IncidentSummary, UnitView
+
+if TYPE_CHECKING:
+    from dispatch.services import DispatchService
+
+__all__ = [
+    "POLICY_NAMES",
+    "ClosestIdlePolicy",
+    "DispatchPolicy",
+    "EnginePolicy",
+    "Need",
+    "make_policy",
+    "missing_slots",
+    "open_needs",
+]
+
+
+class DispatchPolicy(Protocol):
+    """Something that assigns units to waiting incidents."""
+
+    name: str
+
+    def dispatch(self, services: DispatchService, now: datetime) -> list[AssignmentView]:
+        """Assign what should be assigned now; return the new assignments."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """An open incident and the plan slots no unit has covered yet."""
+
+    incident: IncidentSummary
+    slots: tuple[PlanSlot, ...]
+
+
+def missing_slots(
+    plan: Sequence[PlanSlot],
+    unit_types: Sequence[str],
+    compatibility: UnitCompatibility | None = None,
+) -> tuple[PlanSlot, ...]:
+    """The slots of ``plan`` left after counting the units of ``unit_types``.
+
+    A unit counts against the first slot it may fill by type (its own type or
+    a substitute the catalogue allows), like the engine's own count.
+    """
+    compat = compatibility or _compatibility()
+    left = Counter(unit_types)
+    out = []
+    for slot in plan:
+        need = slot.count
+        for unit_type in (slot.unit_type, *sorted(compat.substitutes.get(slot.unit_type, ()))):
+            take = min(need, left[unit_type])
+            left[unit_type] -= take
+            need -= take
+        if need > 0:
+            out.append(slot.model_copy(update={"count": need}))
+    return tuple(out)
+
+
+def _plan(incident: IncidentSummary) -> tuple[PlanSlot, ...]:
+    level = catalogue.get_catalogue().level(
+        incident.type_code, Determinant(incident.determinant)
+    )
+    return level.plan
+
+
+def open_needs(services: DispatchService) -> list[Need]:
+    """Open incidents that still need units (incident id order)."""
+    out = []
+    types = {u.callsign: u.unit_type for u in services.units()}
+    for incident in services.open_incidents():
+        plan = _plan(incident)
+        active = [types[c] for c in incident.units if c in types]
+        if not missing_slots(plan, active):
+            continue
+        detail = services.incident(incident.id)
+        served = [
+            a.unit_type
+            for a in detail.assignments
+            if a.status != AssignmentStatus.CANCELLED
+        ]
+        left = missing_slots(plan, served)
+        if left:
+            out.append(Need(incident, left))
+    out.sort(key=lambda n: n.incident.id)
+    return out
+
+
+def _compatibility() -> UnitCompatibility:
+    return UnitCompatibility.from_catalogue()
+
+
+def _position(services: DispatchService, unit: UnitView) -> tuple[float, float] | None:
+    if unit.lat is not None and unit.lon is not None:
+        return unit.lat, unit.lon
+    station = services.pack.station_by_id.get(unit.station_id or "")
+    return (station.lat, station.lon) if station else None
+
+
+class ClosestIdlePolicy:
+    """Nearest idle unit of the exact type, first come first served.
+
+    ``include_returning=True`` with ``priority_order=True`` is JEMSS's
+    nearest-free dispatch (``closest-free``).
+    """
+
+    def __init__(
+        self, *, include_returning: bool = False, priority_order: bool = False
+    ) -> None:
+        self.include_returning = include_returning
+        self.priority_order = priority_order
+        self.name = "closest-free" if include_returning else "closest-idle"
+        exact = _compatibility()
+        self._fit = UnitCompatibility(substitutes={}, implies=exact.implies)
+
+    def _free(self, status: UnitStatus) -> bool:
+        return status == UnitStatus.AVAILABLE or (
+            self.include_returning and status == UnitStatus.RETURNING
+        )
+
+    def dispatch(self, services: DispatchService, now: datetime) -> list[AssignmentView]:
+        """Fill each waiting incident's slots with the nearest free fitting unit."""
+        needs = open_needs(services)
+        if not needs:
+            return []
+        if self.priority_order:
+            needs.sort(
+                key=lambda n: (n.incident.priority.rank, n.incident.call_received_at)
+            )
+        else:
+            needs.sort(key=lambda n: (n.incident.call_received_at, n.incident.id))
+        free = []
+        for unit in services.units():
+            pos = _position(services, unit)
+            if self._free(unit.status) and pos is not None:
+                free.append((unit, pos))
+        made: list[AssignmentView] = []
+        taken: set[str] = set()
+        model = services.travel_model
+        for need in needs:
+            incident = need.incident
+            if incident.lat is None or incident.lon is None:
+                continue
+            pool = [(u, p) for u, p in free if u.callsign not in taken]
+            if not pool:
+                break
+            etas = np.asarray(
+                model.eta_many(
+                    np.array([p for _, p in pool], dtype=np.float64),
+                    (incident.lat, incident.lon),
+                    [u.unit_type for u, _ in pool],
+                    when=now,
+                )
+            )
+            order = np.lexsort(([u.callsign for u, _ in pool], etas))
+            for slot in need.slots:
+                for _ in range(slot.count):
+                    for i in order.tolist():
+                        unit = pool[i][0]
+                        if unit.callsign in taken or not self._fit.fits(
+                            unit.unit_type, frozenset(unit.capabilities), slot
+                        ):
+                            continue
+                        try:
+                            made.append(
+                                services.assign_unit(
+                                    incident.id,
+                                    unit.callsign,
+                                    eta_seconds=round(float(etas[i]), 1),
+                                    reason=self.name,
+                                )
+                            )
+                        except DispatchError:
+                            continue
+                        taken.add(unit.callsign)
+                        break
+        return made
+
+
+class EnginePolicy:
+    """Siaga's engine: queue order, batch step, recommendations, P1 pre-emption."""
+
+    def __init__(self, *, batch: bool = True) -> None:
+        self.batch = batch
+        self.name = "engine" if batch else "engine-sequential"
+
+    def dispatch(self, services: DispatchService, now: datetime) -> list[AssignmentView]:
+        """Serve the waiting incidents the way the engine recommends."""
+        needs = {n.incident.id: n for n in open_needs(services)}
+        if not needs:
+            return []
+        order = [r.incident.id for r in services.queue() if r.incident.id in needs]
+        made: list[AssignmentView] = []
+        if self.batch and len(order) >= 2:
+            made += self._batch_step(services, now, [needs[i] for i in order])
+            needs = {n.incident.id: n for n in open_needs(services)}
+            order = [
+                i for i in order if i in needs and needs[i].incident.priority == Priority.P1
+            ]
+        for incident_id in order:
+            made += self._accept(services, needs[incident_id])
+        return made
+
+    @staticmethod
+    def _accept(services: DispatchService, need: Need) -> list[AssignmentView]:
+        """Accept the recommended units that fill slots still missing."""
+        try:
+            rec = services.recommend(need.incident.id)
+        except DispatchError:
+            return []
+        wanted = Counter[str]()
+        for slot in need.slots:
+            wanted[slot.unit_type] += slot.count
+        chosen = []
+        for unit in rec.units:
+            if wanted[unit.slot_unit_type] > 0:
+                wanted[unit.slot_unit_type] -= 1
+                chosen.append(unit.callsign)
+        if not chosen:
+            return []
+        try:
+            return services.accept_recommendation(need.incident.id, chosen)
+        except DispatchError:
+            return []
+
+    @staticmethod
+    def _batch_step(
+        services: DispatchService, now: datetime, needs: list[Need]
+    ) -> list[AssignmentView]:
+        requests = [
+            RecommendRequest(
+                incident_id=n.incident.id,
+                lat=n.incident.lat,
+                lon=n.incident.lon,
+                priority=n.incident.priority,
+                slots=n.slots,
+            )
+            for n in needs
+            if n.incident.lat is not None and n.incident.lon is not None
+        ]
+        candidates = []
+        for unit in services.units():
+            pos = _position(services, unit)
+            if pos is None:
+                continue
+            candidates.append(
+                UnitCandidate(
+                    callsign=unit.callsign,
+                    agency=unit.agency_code,
+                    unit_type=unit.unit_type,
+                    capabilities=frozenset(unit.capabilities),
+                    station_id=unit.station_id,
+                    lat=pos[0],
+                    lon=pos[1],
+                    status=unit.status,
+                )
+            )
+        made = []
+        for a in assign_batch(requests, candidates, services.travel_model, now):
+            try:
+                made.append(
+                    services.assign_unit(
+                        a.incident_id, a.callsign, eta_seconds=a.eta_seconds, reason="batch"
+                    )
+                )
+            except DispatchError:
+                continue
+        return made
+
+
+def make_policy(name: str) -> DispatchPolicy:
+    """A fresh policy by name (see the module docstring)."""
+    if name == "engine":
+        return EnginePolicy()
+    if name == "engine-sequential":
+        return EnginePolicy(batch=False)
+    if name == "closest-idle":
+        return ClosestIdlePolicy()
+    if name == "closest-free":
+        return ClosestIdlePolicy(include_returning=True, priority_order=True)
+    raise ValueError(f"unknown policy {name!r}; choose one of {', '.join(POLICY_NAMES)}")
+
+
+POLICY_NAMES: tuple[str, ...] = ("engine", "engine-sequential", "closest-idle", "closest-free")
+"""Every policy :func:`make_policy` knows, the default first."""
