@@ -13,10 +13,12 @@ import itertools
 import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
+from pytest_benchmark.fixture import BenchmarkFixture
 
 from dispatch.batch import assign_batch
 from dispatch.catalogue import get_catalogue
@@ -54,7 +56,11 @@ FLEET = [
 class FakeVectorTravel:
     """Geodesic-like vectorised model: circuity 1.3, 40 km/h, turnout by type."""
 
-    turnout = {"FIRE_ENGINE": 90.0, "WATER_TANKER": 90.0, "AMBULANCE": 60.0}
+    turnout: ClassVar[dict[str, float]] = {
+        "FIRE_ENGINE": 90.0,
+        "WATER_TANKER": 90.0,
+        "AMBULANCE": 60.0,
+    }
 
     def eta(
         self,
@@ -75,7 +81,8 @@ class FakeVectorTravel:
         dlat = (origins[:, 0] - dest[0]) * 111_195.0
         dlon = (origins[:, 1] - dest[1]) * 111_195.0 * np.cos(np.radians(dest[0]))
         turnout = np.fromiter((self.turnout.get(t, 60.0) for t in unit_types), float)
-        return turnout + np.hypot(dlat, dlon) * 1.3 / 11.1
+        out = turnout + np.hypot(dlat, dlon) * 1.3 / 11.1
+        return np.asarray(out, dtype=np.float64)
 
 
 def make_units(n: int, seed: int = 1) -> list[UnitCandidate]:
@@ -135,7 +142,7 @@ def _real_travel_model() -> TravelModel | None:
         from geodata.travel import default_travel_model
 
         model: TravelModel = default_travel_model(load_pack())
-    except Exception:  # noqa: BLE001 - geodata's model is optional here
+    except Exception:  # geodata's model is optional here
         return None
     return model
 
@@ -155,7 +162,7 @@ def travel(request: pytest.FixtureRequest) -> TravelModel:
 
 
 def test_bench_recommend_300_units_50_incidents_pool(
-    benchmark, travel: TravelModel
+    benchmark: BenchmarkFixture, travel: TravelModel
 ) -> None:
     pool = UnitPool(make_units(300))
     requests = itertools.cycle(make_requests(50))
@@ -164,7 +171,9 @@ def test_bench_recommend_300_units_50_incidents_pool(
     assert result.incident_id >= 1
 
 
-def test_bench_recommend_300_units_from_list(benchmark, travel: TravelModel) -> None:
+def test_bench_recommend_300_units_from_list(
+    benchmark: BenchmarkFixture, travel: TravelModel
+) -> None:
     units = make_units(300)
     requests = itertools.cycle(make_requests(50))
     benchmark.extra_info["per"] = (
@@ -174,7 +183,9 @@ def test_bench_recommend_300_units_from_list(benchmark, travel: TravelModel) -> 
     assert result.incident_id >= 1
 
 
-def test_bench_batch_200_incidents_300_units(benchmark, travel: TravelModel) -> None:
+def test_bench_batch_200_incidents_300_units(
+    benchmark: BenchmarkFixture, travel: TravelModel
+) -> None:
     units = make_units(300)
     requests = make_requests(200)
     result = benchmark(lambda: assign_batch(requests, units, travel, NOW))
@@ -182,7 +193,7 @@ def test_bench_batch_200_incidents_300_units(benchmark, travel: TravelModel) -> 
     assert len(callsigns) == len(set(callsigns))
 
 
-def test_bench_catalogue_search_keystroke(benchmark) -> None:
+def test_bench_catalogue_search_keystroke(benchmark: BenchmarkFixture) -> None:
     cat = get_catalogue()
     words = itertools.cycle(
         ["k", "kb", "kba", "kbak", "kbakaran r", "kbakaran rumah", "laka"]
@@ -190,7 +201,7 @@ def test_bench_catalogue_search_keystroke(benchmark) -> None:
     benchmark(lambda: cat.search(next(words)))
 
 
-def test_bench_order_queue_200(benchmark) -> None:
+def test_bench_order_queue_200(benchmark: BenchmarkFixture) -> None:
     rnd = random.Random(3)
     items = [
         QueueItem(
@@ -206,13 +217,13 @@ def test_bench_order_queue_200(benchmark) -> None:
     benchmark(lambda: order_queue(items, NOW))
 
 
-def test_bench_find_duplicates_100_open(benchmark) -> None:
+def test_bench_find_duplicates_100_open(benchmark: BenchmarkFixture) -> None:
     rnd = random.Random(4)
     codes = [t.code for t in get_catalogue() if t.is_emergency]
     incidents = [
         OpenIncidentRef(
-            i, f"112-{i}", rnd.choice(codes), rnd.uniform(LAT0, LAT1), rnd.uniform(LON0, LON1),
-            NOW - timedelta(seconds=rnd.uniform(0, 7200)),
+            i, f"112-{i}", rnd.choice(codes), rnd.uniform(LAT0, LAT1),
+            rnd.uniform(LON0, LON1), NOW - timedelta(seconds=rnd.uniform(0, 7200)),
         )
         for i in range(100)
     ]  # fmt: skip
