@@ -20,7 +20,8 @@ from geodata.geocoder import OfflineGeocoder
 from geodata.packs import RegionPack, clear_cache, load_pack
 from geodata.travel import RoadNetworkTravelModel
 
-PHRASES = Path(__file__).parent.parent / "geodata" / "data" / "caller_phrases.csv"
+DATA = Path(__file__).parent.parent / "geodata" / "data"
+PHRASE_FILES = ("caller_phrases.csv", "caller_phrases_holdout.csv")
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +36,11 @@ def geocoder(pack: RegionPack) -> OfflineGeocoder:
 
 @pytest.fixture(scope="module")
 def phrases() -> list[str]:
-    with PHRASES.open(encoding="utf-8", newline="") as fh:
-        return [row["phrase"] for row in csv.DictReader(fh)]
+    out: list[str] = []
+    for name in PHRASE_FILES:
+        with (DATA / name).open(encoding="utf-8", newline="") as fh:
+            out.extend(row["phrase"] for row in csv.DictReader(fh))
+    return out
 
 
 @pytest.fixture(scope="module")
