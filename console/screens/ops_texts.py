@@ -205,14 +205,23 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
 }
 
 
+_fallback = "id"
+
+
+def set_fallback_language(lang: str) -> None:
+    """The language to use while ``console.i18n`` cannot be imported."""
+    global _fallback
+    _fallback = lang
+
+
 def language() -> str:
-    """The console's current language (Indonesian when it cannot be read)."""
+    """The console's current language (the fallback when it cannot be read)."""
     try:
         from console.i18n import current_language
 
         return current_language()
-    except Exception:  # the shared catalogue is still being written
-        return "id"
+    except ImportError:  # the shared catalogue is still being written
+        return _fallback
 
 
 def t(key: str, /, **params: object) -> str:

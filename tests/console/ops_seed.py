@@ -119,6 +119,9 @@ class OpsHost(App[None]):
         self.follower = JournalFollower(self, interval=follow_interval)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
+        from console.screens.ops_texts import set_fallback_language
+
+        set_fallback_language(self._language)
         try:
             from console.i18n import set_language
 
