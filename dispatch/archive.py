@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from dispatch import journal
 from dispatch.clock import ensure_utc
 from dispatch.config import EngineSettings, default_data_dir
-from dispatch.db import write_session
+from dispatch.db import read_session, write_session
 from dispatch.journal import GENESIS_HASH, canonical_time, verify_rows
 from dispatch.models import Event, JournalHead
 from dispatch.reports.window import shift_window
@@ -304,6 +304,14 @@ def archive_old_shifts(
     cutoff = archive_cutoff(
         settings, now, settings.retention_days if keep_days is None else keep_days
     )
+    with read_session(engine) as session:
+        whole = journal.verify_chain(session)
+    if not whole.ok:
+        assert whole.problem is not None
+        raise ArchiveError(
+            f"the journal is broken at event {whole.problem.position} "
+            f"({whole.problem.message}); nothing archived"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     results: list[ArchiveResult] = []
     planned: tuple[int, str] | None = None

@@ -25,10 +25,19 @@ _DIR_HELP = (
     "(default: retention_days, 90).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be archived.")
+@click.option(
+    "--as-of",
+    metavar="TIME",
+    help="Take the retention window from this time instead of now (ISO 8601).",
+)
 @click.pass_context
 @friendly_errors
 def archive_group(
-    ctx: click.Context, folder: Path | None, keep_days: int | None, dry_run: bool
+    ctx: click.Context,
+    folder: Path | None,
+    keep_days: int | None,
+    dry_run: bool,
+    as_of: str | None,
 ) -> None:
     """Archive shifts older than the retention window into verified files.
 
@@ -41,12 +50,18 @@ def archive_group(
 
     services = services_from(ctx.ensure_object(CliState))
     target = folder or default_archive_dir()
+    now = services.clock.now()
+    if as_of:
+        from console.cli.log_commands import parse_local
+
+        when = parse_local(as_of)
+        now = when if when.tzinfo else when.replace(tzinfo=services.settings.zone)
     try:
         results = archive_old_shifts(
             services.engine,
             services.settings,
             target,
-            now=services.clock.now(),
+            now=now,
             keep_days=keep_days,
             dry_run=dry_run,
         )

@@ -214,9 +214,8 @@ def verify_command(
         return
     folder = archive_dir or default_archive_dir()
     result = services.run_read(lambda s: verify_all(s, folder))
-    out = Console(stderr=not result.ok)
     for line in result.lines:
-        out.print(line, markup=False, highlight=False)
+        click.echo(line, err=not result.ok)
     if not result.ok:
         sys.exit(1)
 
