@@ -334,3 +334,11 @@ def test_levels_with_equal_severity_are_refused(data_copy: Path) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogueError, match="same priority and EIDO priority"):
         load_catalogue(data_copy)
+
+
+def test_vocabulary_matches_geodata_region_pack_constants(cat: Catalogue) -> None:
+    from geodata.packs import CAPABILITIES as PACK_CAPABILITIES
+    from geodata.packs import UNIT_TYPES as PACK_UNIT_TYPES
+
+    assert set(PACK_UNIT_TYPES) == set(cat.unit_types)
+    assert set(PACK_CAPABILITIES) == set(cat.capabilities)
