@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import shutil
 from datetime import timedelta
 
@@ -76,7 +77,7 @@ def test_archive_moves_old_shifts_and_verifies_across_the_boundary(env):
     assert len(results) == 3
     assert [p.name for p in archive_files(folder)] == [r.path.name for r in results]
     assert results[0].first_id == 1
-    for older, newer in zip(results, results[1:], strict=False):
+    for older, newer in itertools.pairwise(results):
         assert newer.first_id == older.last_id + 1
     after = snapshot(services)
     assert after[0][0] == results[-1].last_id + 1
@@ -110,7 +111,7 @@ def test_nothing_archived_inside_the_retention_window(env):
 
 
 def test_dry_run_deletes_nothing(env):
-    services, folder, url = env
+    services, folder, _url = env
     before = snapshot(services)
     planned = archive_old_shifts(
         services.engine, services.settings, folder, now=NOW, keep_days=0, dry_run=True
@@ -139,7 +140,7 @@ def test_archive_delete_import_restores_the_same_chain(env):
 
 
 def test_cli_archive_import_and_verify(env):
-    services, folder, url = env
+    _services, folder, url = env
     result = run(
         "--db",
         url,
