@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from geodata.distance import BBox, local_xy
+from geodata.distance import EARTH_RADIUS_M, BBox, local_xy
 
 __all__ = [
     "CAPABILITIES",
@@ -274,36 +274,49 @@ class RoadGraph:
         return int(self.edge_u.shape[0])
 
 
+class _Ring:
+    """A polygon ring with precomputed arrays for containment and distance."""
+
+    __slots__ = ("ab", "ax", "ay", "denom", "x", "x2", "y", "y2")
+
+    def __init__(
+        self, ring: npt.NDArray[np.float64], centre: tuple[float, float]
+    ) -> None:
+        self.y = ring[:, 0]
+        self.x = ring[:, 1]
+        self.y2 = np.roll(self.y, -1)
+        self.x2 = np.roll(self.x, -1)
+        xy = local_xy(ring[:, 0], ring[:, 1], centre[0], centre[1])
+        self.ax = xy[:, 0]
+        self.ay = xy[:, 1]
+        b = np.roll(xy, -1, axis=0)
+        self.ab = b - xy
+        self.denom = np.einsum("ij,ij->i", self.ab, self.ab)
+
+    def contains(self, lat: float, lon: float) -> bool:
+        crosses = (self.y > lat) != (self.y2 > lat)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xi = self.x + (lat - self.y) * (self.x2 - self.x) / (self.y2 - self.y)
+        return bool(np.count_nonzero(crosses & (lon < xi)) % 2)
+
+    def distance_m(self, px: float, py: float) -> float:
+        ax = self.ax - px
+        ay = self.ay - py
+        abx = self.ab[:, 0]
+        aby = self.ab[:, 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(self.denom > 0, -(ax * abx + ay * aby) / self.denom, 0.0)
+        t = np.clip(t, 0.0, 1.0)
+        dx = ax + abx * t
+        dy = ay + aby * t
+        return float(np.sqrt((dx * dx + dy * dy).min()))
+
+
 @dataclass(frozen=True, slots=True)
 class _Poly:
     kelurahan: Kelurahan
     bbox: BBox
-    rings: tuple[npt.NDArray[np.float64], ...]  # each (n, 2) lat, lon
-
-
-def _in_ring(ring: npt.NDArray[np.float64], lat: float, lon: float) -> bool:
-    y = ring[:, 0]
-    x = ring[:, 1]
-    y2 = np.roll(y, -1)
-    x2 = np.roll(x, -1)
-    crosses = (y > lat) != (y2 > lat)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xi = x + (lat - y) * (x2 - x) / (y2 - y)
-    return bool(np.count_nonzero(crosses & (lon < xi)) % 2)
-
-
-def _ring_distance_m(ring: npt.NDArray[np.float64], lat: float, lon: float) -> float:
-    xy = local_xy(ring[:, 0], ring[:, 1], lat, lon)
-    a = xy
-    b = np.roll(xy, -1, axis=0)
-    ab = b - a
-    denom = np.einsum("ij,ij->i", ab, ab)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.clip(
-            np.where(denom > 0, -np.einsum("ij,ij->i", a, ab) / denom, 0.0), 0, 1
-        )
-    proj = a + ab * t[:, None]
-    return float(np.sqrt((proj**2).sum(axis=1)).min())
+    rings: tuple[_Ring, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -376,16 +389,27 @@ class RegionPack:
         for k in self.kelurahan:
             if not k.polygon:
                 continue
-            rings = tuple(np.asarray(r, dtype=np.float64) for r in k.polygon)
-            outer = rings[0]
+            arrays = [np.asarray(r, dtype=np.float64) for r in k.polygon]
+            outer = arrays[0]
             box = BBox(
                 float(outer[:, 0].min()),
                 float(outer[:, 1].min()),
                 float(outer[:, 0].max()),
                 float(outer[:, 1].max()),
             )
+            rings = tuple(_Ring(r, self.map_center) for r in arrays)
             out.append(_Poly(k, box, rings))
         return tuple(out)
+
+    @cached_property
+    def _poly_by_code(self) -> dict[str, _Poly]:
+        return {p.kelurahan.code: p for p in self._polys}
+
+    def _xy(self, lat: float, lon: float) -> tuple[float, float]:
+        # scalar twin of geodata.distance.local_xy
+        lat0, lon0 = self.map_center
+        k = math.pi / 180.0 * EARTH_RADIUS_M
+        return (lon - lon0) * k * math.cos(math.radians(lat0)), (lat - lat0) * k
 
     def kelurahan_at(self, lat: float, lon: float) -> Kelurahan | None:
         """The kelurahan whose polygon contains the point, or ``None``."""
@@ -394,8 +418,8 @@ class RegionPack:
         for p in self._polys:
             if not p.bbox.contains(lat, lon):
                 continue
-            if _in_ring(p.rings[0], lat, lon) and not any(
-                _in_ring(h, lat, lon) for h in p.rings[1:]
+            if p.rings[0].contains(lat, lon) and not any(
+                h.contains(lat, lon) for h in p.rings[1:]
             ):
                 return p.kelurahan
         return None
@@ -412,22 +436,23 @@ class RegionPack:
         if inside is not None:
             return inside, 0.0
         best: tuple[Kelurahan, float] | None = None
+        px, py = self._xy(lat, lon)
         for p in self._polys:
             if not p.bbox.contains(lat, lon, margin_m=min(max_m, 50_000.0)):
                 continue
-            d = _ring_distance_m(p.rings[0], lat, lon)
+            d = p.rings[0].distance_m(px, py)
             if d <= max_m and (best is None or d < best[1]):
                 best = (p.kelurahan, d)
         return best
 
     def distance_to_kelurahan_m(self, code: str, lat: float, lon: float) -> float:
         """Metres from the point to a kelurahan's boundary (0 inside, inf unknown)."""
-        for p in self._polys:
-            if p.kelurahan.code == code:
-                if _in_ring(p.rings[0], lat, lon):
-                    return 0.0
-                return _ring_distance_m(p.rings[0], lat, lon)
-        return math.inf
+        p = self._poly_by_code.get(code)
+        if p is None:
+            return math.inf
+        if p.bbox.contains(lat, lon) and p.rings[0].contains(lat, lon):
+            return 0.0
+        return p.rings[0].distance_m(*self._xy(lat, lon))
 
     def point_in_service_area(self, lat: float, lon: float) -> bool:
         """Whether the point is in the service area (kelurahan union + tolerance).
