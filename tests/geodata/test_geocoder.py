@@ -326,3 +326,29 @@ def test_reverse_outside(geocoder: OfflineGeocoder) -> None:
     assert "luar wilayah" in rev.describe()
     with pytest.raises(GeocoderQueryError):
         geocoder.reverse_lookup(float("nan"), 112.0)
+
+
+def test_intersection_of_two_streets(
+    pack: RegionPack, geocoder: OfflineGeocoder
+) -> None:
+    r = geocoder.lookup("perempatan jl cokroaminoto jl sudirman")
+    m = r.match
+    assert m is not None
+    assert m.kind == "intersection"
+    assert m.relation == "perempatan"
+    for sid in ("jl-hos-cokroaminoto", "jl-jenderal-sudirman"):
+        street = next(s for s in pack.streets if s.id == sid)
+        nearest = min(distance_m(m.lat, m.lon, a, b) for a, b in street.points)
+        assert nearest < 200
+    r = geocoder.lookup("pertigaan jl imam bonjol dan jl kalimantan")
+    assert r.match is not None
+    assert r.match.kind == "intersection"
+    assert r.match.relation == "pertigaan"
+
+
+def test_public_api_is_reexported() -> None:
+    import geodata
+
+    assert geodata.OfflineGeocoder is OfflineGeocoder
+    assert callable(geodata.load_pack)
+    assert callable(geodata.default_travel_model)
