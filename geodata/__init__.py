@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         GeocoderQueryError,
         OfflineGeocoder,
         ReverseResult,
+        geocoder_for,
     )
     from geodata.packs import PackError, RegionPack, load_pack
     from geodata.travel import (
@@ -50,6 +51,7 @@ _EXPORTS = {
     "RoadNetworkTravelModel": "geodata.travel",
     "GeodesicTravelModel": "geodata.travel",
     "default_travel_model": "geodata.travel",
+    "geocoder_for": "geodata.geocoder",
     "distances_m": "geodata.distance",
     "distance_m": "geodata.distance",
     "geodesic_m": "geodata.distance",
@@ -69,6 +71,7 @@ __all__ = [
     "default_travel_model",
     "distance_m",
     "distances_m",
+    "geocoder_for",
     "geodesic_m",
     "load_pack",
 ]

@@ -25,6 +25,7 @@ geopy's geocoder interface and return :class:`geopy.location.Location`.
 from __future__ import annotations
 
 import math
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -53,6 +54,7 @@ __all__ = [
     "OfflineGeocoder",
     "ReverseResult",
     "Status",
+    "geocoder_for",
 ]
 
 #: Longest query accepted (characters); a caller's place fits in far less.
@@ -748,3 +750,19 @@ class OfflineGeocoder:
             kecamatan=kel_at.kecamatan_name if kel_at else None,
             kecamatan_code=kel_at.kecamatan_code if kel_at else None,
         )
+
+
+_shared: dict[int, tuple[RegionPack, OfflineGeocoder]] = {}
+_shared_lock = threading.Lock()
+
+
+def geocoder_for(pack: RegionPack | str = "blitar") -> OfflineGeocoder:
+    """A shared :class:`OfflineGeocoder` per pack (built once, thread-safe)."""
+    region = pack if isinstance(pack, RegionPack) else load_pack(pack)
+    with _shared_lock:
+        hit = _shared.get(id(region))
+        if hit is not None and hit[0] is region:
+            return hit[1]
+        geocoder = OfflineGeocoder(region)
+        _shared[id(region)] = (region, geocoder)
+        return geocoder

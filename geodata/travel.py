@@ -291,8 +291,24 @@ class RoadNetworkTravelModel(GeodesicTravelModel):
         return np.where(bad, fallback, route)
 
 
+_shared: dict[int, tuple[RegionPack, GeodesicTravelModel]] = {}
+_shared_lock = Lock()
+
+
 def default_travel_model(pack: RegionPack) -> GeodesicTravelModel:
-    """The road-graph model when the pack has roads, else the geodesic one."""
-    if pack.road_graph is not None:
-        return RoadNetworkTravelModel(pack)
-    return GeodesicTravelModel(pack)
+    """The road-graph model when the pack has roads, else the geodesic one.
+
+    One shared instance per pack (thread-safe), so every caller profits from
+    the same cache of shortest-path trees.
+    """
+    with _shared_lock:
+        hit = _shared.get(id(pack))
+        if hit is not None and hit[0] is pack:
+            return hit[1]
+        model: GeodesicTravelModel = (
+            RoadNetworkTravelModel(pack)
+            if pack.road_graph is not None
+            else GeodesicTravelModel(pack)
+        )
+        _shared[id(pack)] = (pack, model)
+        return model

@@ -352,3 +352,9 @@ def test_public_api_is_reexported() -> None:
     assert geodata.OfflineGeocoder is OfflineGeocoder
     assert callable(geodata.load_pack)
     assert callable(geodata.default_travel_model)
+
+
+def test_shared_geocoder(pack: RegionPack) -> None:
+    from geodata.geocoder import geocoder_for
+
+    assert geocoder_for(pack) is geocoder_for("blitar")

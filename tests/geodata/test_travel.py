@@ -110,3 +110,9 @@ def test_road_route_is_not_shorter_than_straight_line(
     straight = np.array([distance_m(a, b, *ALUN) for a, b in origins])
     assert np.all(t >= straight / fastest - 1e-6)
     assert np.all(np.isfinite(t))
+
+
+def test_shared_model_and_empty_input(pack: RegionPack) -> None:
+    model = default_travel_model(pack)
+    assert default_travel_model(pack) is model
+    assert model.eta_many(np.zeros((0, 2)), ALUN, []).shape == (0,)
