@@ -576,6 +576,8 @@ class OfflineGeocoder:
                 QueryToken(w, free=False) for w in context
             ]
             n_free = len(free)
+            # category words the caller said ("pasar" in "pasar besar")
+            said_types = [j for j in range(n_free) if g.is_type_word(free[j])]
             for h in g.search(qtoks, limit=40, prefix_last=prefix and not context):
                 if h.target in hint_targets or not any(j < n_free for j in h.matched):
                     continue
@@ -585,6 +587,13 @@ class OfflineGeocoder:
                 )
                 if all(g.is_type_word(qtoks[j].text) for j in h.matched):
                     s = min(s, 0.4)  # "masjid", "pasar": a kind of place, not a place
+                head = g.entries[h.entry].tokens[0]
+                if (
+                    said_types
+                    and not any(j in h.matched for j in said_types)
+                    and head in g.type_words
+                ):
+                    s *= 0.5  # the caller said "pasar", this is a "masjid"
                 scored.append((s, h.target, h))
             scored.sort(key=lambda x: -x[0])
 
