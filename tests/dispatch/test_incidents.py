@@ -289,3 +289,13 @@ def _disposition() -> str:
     from dispatch import triage_bridge
 
     return triage_bridge.example_disposition()
+
+
+def test_a_unit_on_scene_is_placed_at_the_incident(services):
+    incident = new_incident(services, location=RSUD)
+    amb = ambulances(services)[0]
+    services.assign_unit(incident.id, amb)
+    services.report_status(amb, "en_route")
+    services.report_status(amb, "on_scene")
+    unit = services.unit(amb)
+    assert (unit.lat, unit.lon) == (RSUD["lat"], RSUD["lon"])
