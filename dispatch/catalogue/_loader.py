@@ -135,6 +135,9 @@ class Catalogue:
         self.unit_types: Mapping[str, UnitTypeInfo] = MappingProxyType(
             dict(vocabulary.unit_types)
         )
+        self.channels: Mapping[ReferralChannel, Text] = MappingProxyType(
+            {k: v.name for k, v in vocabulary.channels.items()}
+        )
         self.capabilities: Mapping[str, Text] = MappingProxyType(
             dict(vocabulary.capabilities)
         )

@@ -342,3 +342,8 @@ def test_vocabulary_matches_geodata_region_pack_constants(cat: Catalogue) -> Non
 
     assert set(PACK_UNIT_TYPES) == set(cat.unit_types)
     assert set(PACK_CAPABILITIES) == set(cat.capabilities)
+
+
+def test_every_referral_channel_has_names(cat: Catalogue) -> None:
+    assert set(cat.channels) == set(ReferralChannel)
+    assert cat.channels[ReferralChannel.SP4N_LAPOR].id == "SP4N-LAPOR!"
