@@ -33,7 +33,7 @@ def register(group: click.Group) -> None:
 def _fmt_s(value: float | None) -> str:
     if value is None:
         return "-"
-    minutes, seconds = divmod(int(round(value)), 60)
+    minutes, seconds = divmod(round(value), 60)
     return f"{minutes}:{seconds:02d}"
 
 
@@ -114,24 +114,54 @@ def _cells(row: dict[str, Any]) -> list[str]:
 
 @click.command("simulate")
 @db_option
-@click.option("--hours", type=click.FloatRange(min=0, min_open=True), default=24.0,
-              show_default=True, help="Length of the simulated period.")
-@click.option("--seed", type=int, default=1, show_default=True,
-              help="Random seed: the same seed gives the same run.")
-@click.option("--rate-scale", type=click.FloatRange(min=0), default=1.0,
-              show_default=True,
-              help="Multiplies the call rate (5 = a surge: flood, earthquake).")
-@click.option("--policy", type=click.Choice(POLICY_NAMES), default="engine",
-              show_default=True, help="Dispatch policy.")
-@click.option("--calls-per-day", type=click.FloatRange(min=0, min_open=True),
-              default=None,
-              help="Base call volume instead of the profile's (before --rate-scale).")
-@click.option("--start", type=click.DateTime(["%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z"]),
-              default=None,
-              help="Start time with offset, e.g. 2025-02-03T07:00+0700 "
-              "(default: the shift change-over on 2025-02-03).")
-@click.option("--profile", "profile", default=None, metavar="FILE",
-              help="Workload profile TOML (default: the shipped Blitar profile).")
+@click.option(
+    "--hours",
+    type=click.FloatRange(min=0, min_open=True),
+    default=24.0,
+    show_default=True,
+    help="Length of the simulated period.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed: the same seed gives the same run.",
+)
+@click.option(
+    "--rate-scale",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Multiplies the call rate (5 = a surge: flood, earthquake).",
+)
+@click.option(
+    "--policy",
+    type=click.Choice(POLICY_NAMES),
+    default="engine",
+    show_default=True,
+    help="Dispatch policy.",
+)
+@click.option(
+    "--calls-per-day",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Base call volume instead of the profile's (before --rate-scale).",
+)
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z"]),
+    default=None,
+    help="Start time with offset, e.g. 2025-02-03T07:00+0700 "
+    "(default: the shift change-over on 2025-02-03).",
+)
+@click.option(
+    "--profile",
+    "profile",
+    default=None,
+    metavar="FILE",
+    help="Workload profile TOML (default: the shipped Blitar profile).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_context
 def simulate_command(

@@ -12,17 +12,19 @@ read afterwards (reports, tests). See ``docs/simulator.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DBAPIError
 
 from dispatch.clock import FixedClock
 from dispatch.config import EngineSettings
 from dispatch.db import make_engine, read_session
 from dispatch.models import Call
 from dispatch.services import Actor, DispatchService
+from dispatch.setup import init_database
 from dispatch.simulator.calls import CallSpec, PlaceSampler, generate_calls
 from dispatch.simulator.metrics import IncidentRecord, UnitRecord, summarise
 from dispatch.simulator.policies import (
@@ -35,6 +37,7 @@ from dispatch.simulator.policies import (
 from dispatch.simulator.profile import ProfileError, WorkloadProfile, load_profile
 from dispatch.simulator.runner import EventLoop
 from dispatch.testing import seed_database
+from geodata.packs import load_pack
 
 __all__ = [
     "DEFAULT_START_DATE",
@@ -55,7 +58,7 @@ __all__ = [
 SCHEMA_VERSION = 1
 """Version of the JSON document :meth:`SimulationResult.to_dict` returns."""
 
-DEFAULT_START_DATE = datetime(2025, 2, 3).date()
+DEFAULT_START_DATE = date(2025, 2, 3)
 """A Monday in the recorded fortnight (1-13 February 2025)."""
 
 
@@ -90,7 +93,8 @@ class SimulationConfig:
             raise SimulationError("calls_per_day must be positive")
         if self.policy not in POLICY_NAMES:
             raise SimulationError(
-                f"unknown policy {self.policy!r}; choose one of {', '.join(POLICY_NAMES)}"
+                f"unknown policy {self.policy!r}; "
+                f"choose one of {', '.join(POLICY_NAMES)}"
             )
         if self.start is not None and self.start.tzinfo is None:
             raise SimulationError("start must carry a time zone")
@@ -167,14 +171,22 @@ def simulate(
     policy: DispatchPolicy | None = None,
 ) -> SimulationResult:
     """Run one simulation (see the module docstring); ``policy`` overrides by object."""
-    settings = (settings or EngineSettings(database_url=config.database_url)).model_copy(
+    settings = (
+        settings or EngineSettings(database_url=config.database_url)
+    ).model_copy(
         update={"database_url": config.database_url, "region_pack": config.region_pack}
     )
     start = _start(config, settings)
     clock = FixedClock(start)
     engine = make_engine(config.database_url)
     _require_empty(engine)
-    pack = seed_database(engine, clock=clock, pack_name=config.region_pack)
+    if _in_memory(engine):
+        pack = seed_database(engine, clock=clock, pack_name=config.region_pack)
+    else:  # a database that outlives the run: migrated like `siaga init` does
+        init_database(
+            engine, pack_name=config.region_pack, clock=clock, actor="simulator"
+        )
+        pack = load_pack(config.region_pack)
     services = DispatchService(
         engine,
         settings=settings,
@@ -239,12 +251,19 @@ def _sampler(pack: Any) -> PlaceSampler:
     return sampler
 
 
+def _in_memory(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite" and (engine.url.database or "") in (
+        "",
+        ":memory:",
+    )
+
+
 def _require_empty(engine: Engine) -> None:
     """Refuse to write a simulated day into a database that holds calls."""
     try:
         with read_session(engine) as session:
             count = session.scalar(select(func.count()).select_from(Call))
-    except Exception:  # noqa: BLE001 - no schema yet: a new database
+    except DBAPIError:  # no schema yet: a new database
         return
     if count:
         raise SimulationError(

@@ -102,7 +102,9 @@ class PlaceSampler:
             k.code: [] for k in pack.kelurahan
         }
         for lm in pack.landmarks:
-            if lm.kelurahan_code in counts and pack.point_in_service_area(lm.lat, lm.lon):
+            if lm.kelurahan_code in counts and pack.point_in_service_area(
+                lm.lat, lm.lon
+            ):
                 counts[lm.kelurahan_code] += 1
                 self._landmarks[lm.kelurahan_code].append(lm)
         for street in pack.streets:
@@ -116,7 +118,9 @@ class PlaceSampler:
         self.weights = weights / weights.sum()
         self._by_code = pack.kelurahan_by_code
 
-    def sample(self, rng: np.random.Generator, *, traffic: bool = False) -> dict[str, Any]:
+    def sample(
+        self, rng: np.random.Generator, *, traffic: bool = False
+    ) -> dict[str, Any]:
         """One place as a ``LocationInput`` dict."""
         code = self.codes[int(rng.choice(len(self.codes), p=self.weights))]
         kel = self._by_code[code]
@@ -208,7 +212,8 @@ def _answers_for(
     per_priority = Counter(c.priority for c in choices)
     weights = np.array(
         [
-            profile.triage.priority_weight.get(c.priority, 0.0) / per_priority[c.priority]
+            profile.triage.priority_weight.get(c.priority, 0.0)
+            / per_priority[c.priority]
             for c in choices
         ]
     )
@@ -237,9 +242,7 @@ def generate_calls(
     shares = profile.outcomes.shares()
     handling = profile.handling_s
     calls: list[CallSpec] = []
-    for index, at in enumerate(
-        _arrivals(rng, profile, rate_scale, hours, start, zone)
-    ):
+    for index, at in enumerate(_arrivals(rng, profile, rate_scale, hours, start, zone)):
         outcome = _pick(rng, shares)
         number = f"08{int(rng.integers(11_000_000_00, 99_999_999_99))}"
         service_seed = int(rng.integers(2**31))

@@ -109,12 +109,20 @@ def summarise(
         by_priority[prio.value] = _stats(
             [i.response_s for i in rows],
             [i.target_s for i in rows],
-            [i.first_assigned_s - i.created_s for i in rows if i.first_assigned_s is not None],
+            [
+                i.first_assigned_s - i.created_s
+                for i in rows
+                if i.first_assigned_s is not None
+            ],
         )
     by_priority["all"] = _stats(
         [i.response_s for i in inside],
         [i.target_s for i in inside],
-        [i.first_assigned_s - i.created_s for i in inside if i.first_assigned_s is not None],
+        [
+            i.first_assigned_s - i.created_s
+            for i in inside
+            if i.first_assigned_s is not None
+        ],
     )
     by_type: dict[str, Any] = {}
     for unit_type in sorted({u.unit_type for u in units}):

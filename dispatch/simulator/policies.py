@@ -71,7 +71,9 @@ class DispatchPolicy(Protocol):
 
     name: str
 
-    def dispatch(self, services: DispatchService, now: datetime) -> list[AssignmentView]:
+    def dispatch(
+        self, services: DispatchService, now: datetime
+    ) -> list[AssignmentView]:
         """Assign what should be assigned now; return the new assignments."""
         ...
 
@@ -99,7 +101,10 @@ def missing_slots(
     out = []
     for slot in plan:
         need = slot.count
-        for unit_type in (slot.unit_type, *sorted(compat.substitutes.get(slot.unit_type, ()))):
+        for unit_type in (
+            slot.unit_type,
+            *sorted(compat.substitutes.get(slot.unit_type, ())),
+        ):
             take = min(need, left[unit_type])
             left[unit_type] -= take
             need -= take
@@ -169,7 +174,9 @@ class ClosestIdlePolicy:
             self.include_returning and status == UnitStatus.RETURNING
         )
 
-    def dispatch(self, services: DispatchService, now: datetime) -> list[AssignmentView]:
+    def dispatch(
+        self, services: DispatchService, now: datetime
+    ) -> list[AssignmentView]:
         """Fill each waiting incident's slots with the nearest free fitting unit."""
         needs = open_needs(services)
         if not needs:
@@ -203,10 +210,12 @@ class ClosestIdlePolicy:
                     when=now,
                 )
             )
-            order = np.lexsort(([u.callsign for u, _ in pool], etas))
+            order = sorted(
+                range(len(pool)), key=lambda i: (float(etas[i]), pool[i][0].callsign)
+            )
             for slot in need.slots:
                 for _ in range(slot.count):
-                    for i in order.tolist():
+                    for i in order:
                         unit = pool[i][0]
                         if unit.callsign in taken or not self._fit.fits(
                             unit.unit_type, frozenset(unit.capabilities), slot
@@ -235,7 +244,9 @@ class EnginePolicy:
         self.batch = batch
         self.name = "engine" if batch else "engine-sequential"
 
-    def dispatch(self, services: DispatchService, now: datetime) -> list[AssignmentView]:
+    def dispatch(
+        self, services: DispatchService, now: datetime
+    ) -> list[AssignmentView]:
         """Serve the waiting incidents the way the engine recommends."""
         needs = {n.incident.id: n for n in open_needs(services)}
         if not needs:
@@ -246,7 +257,9 @@ class EnginePolicy:
             made += self._batch_step(services, now, [needs[i] for i in order])
             needs = {n.incident.id: n for n in open_needs(services)}
             order = [
-                i for i in order if i in needs and needs[i].incident.priority == Priority.P1
+                i
+                for i in order
+                if i in needs and needs[i].incident.priority == Priority.P1
             ]
         for incident_id in order:
             made += self._accept(services, needs[incident_id])
@@ -311,7 +324,10 @@ class EnginePolicy:
             try:
                 made.append(
                     services.assign_unit(
-                        a.incident_id, a.callsign, eta_seconds=a.eta_seconds, reason="batch"
+                        a.incident_id,
+                        a.callsign,
+                        eta_seconds=a.eta_seconds,
+                        reason="batch",
                     )
                 )
             except DispatchError:
@@ -329,8 +345,15 @@ def make_policy(name: str) -> DispatchPolicy:
         return ClosestIdlePolicy()
     if name == "closest-free":
         return ClosestIdlePolicy(include_returning=True, priority_order=True)
-    raise ValueError(f"unknown policy {name!r}; choose one of {', '.join(POLICY_NAMES)}")
+    raise ValueError(
+        f"unknown policy {name!r}; choose one of {', '.join(POLICY_NAMES)}"
+    )
 
 
-POLICY_NAMES: tuple[str, ...] = ("engine", "engine-sequential", "closest-idle", "closest-free")
+POLICY_NAMES: tuple[str, ...] = (
+    "engine",
+    "engine-sequential",
+    "closest-idle",
+    "closest-free",
+)
 """Every policy :func:`make_policy` knows, the default first."""

@@ -173,8 +173,10 @@ def load_profile(source: str | Path | None = None) -> WorkloadProfile:
 
 @cache
 def _shipped() -> WorkloadProfile:
-    text = resources.files("dispatch.simulator").joinpath("blitar.toml").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("dispatch.simulator")
+        .joinpath("blitar.toml")
+        .read_text(encoding="utf-8")
     )
     return _parse(text, "blitar.toml")
 

@@ -136,7 +136,7 @@ class EventLoop:
             self.units[view.callsign] = _Unit(view.callsign, view.unit_type, home, home)
         self.hospitals = [
             (lm.lat, lm.lon) for lm in services.pack.landmarks if lm.kind == "hospital"
-        ] or [home for home in {u.home for u in self.units.values()}]
+        ] or sorted({u.home for u in self.units.values()})
         self.incidents: dict[int, _Incident] = {}
         self.outcomes: dict[str, int] = {}
         self.dropped_slots: dict[str, int] = {}
@@ -198,7 +198,8 @@ class EventLoop:
             s.close_call(call_id, call.outcome)
 
     def _create_incident(self, call: CallSpec, call_id: int) -> None:
-        assert call.type_code is not None and call.location is not None
+        assert call.type_code is not None
+        assert call.location is not None
         detail = self.services.create_incident(
             call_id,
             location=call.location,
@@ -250,8 +251,21 @@ class EventLoop:
 
     # -- dispatching -------------------------------------------------------------
 
+    def _waiting(self) -> bool:
+        """True when some open incident's plan is not covered yet (a cheap hint).
+
+        Rounds are skipped when nothing waits: a freed unit with an empty
+        queue changes nothing, and the policy would only read the board.
+        """
+        return any(
+            not i.closed and missing_slots(i.plan, i.served)
+            for i in self.incidents.values()
+        )
+
     def _dispatch_round(self) -> None:
         for _ in range(4):  # a round that pulled units off incidents runs again
+            if not self._waiting():
+                return
             self._report_positions()
             made = self.policy.dispatch(self.services, self.clock.now())
             pulled = False
@@ -266,7 +280,10 @@ class EventLoop:
                 continue
             (lat0, lon0), (lat1, lon1), t0, t1 = unit.move
             f = 1.0 if t1 <= t0 else min(1.0, max(0.0, (self.now - t0) / (t1 - t0)))
-            pos = (round(lat0 + f * (lat1 - lat0), 6), round(lon0 + f * (lon1 - lon0), 6))
+            pos = (
+                round(lat0 + f * (lat1 - lat0), 6),
+                round(lon0 + f * (lon1 - lon0), 6),
+            )
             if pos != unit.pos:
                 unit.pos = pos
                 self.services.report_position(unit.callsign, *pos)
@@ -370,7 +387,9 @@ class EventLoop:
         else:
             p = 0.0
         if p > 0 and incident.rng.random() < p:
-            hospital, seconds = self._nearest_hospital(unit, (incident.lat, incident.lon))
+            hospital, seconds = self._nearest_hospital(
+                unit, (incident.lat, incident.lon)
+            )
             self._status(unit, UnitStatus.TRANSPORTING)
             incident.transported = True
             drive = seconds * self._noise(incident.rng)
@@ -382,18 +401,23 @@ class EventLoop:
         self, unit: _Unit, origin: tuple[float, float]
     ) -> tuple[tuple[float, float], float]:
         best = min(
-            (self.model.travel_seconds(origin, h, unit.unit_type), h) for h in self.hospitals
+            (self.model.travel_seconds(origin, h, unit.unit_type), h)
+            for h in self.hospitals
         )
         return best[1], best[0]
 
-    def _at_hospital(self, callsign: str, gen: int, hospital: tuple[float, float]) -> None:
+    def _at_hospital(
+        self, callsign: str, gen: int, hospital: tuple[float, float]
+    ) -> None:
         unit = self._live(callsign, gen)
         if unit is None or unit.incident_id is None:
             return
         incident = self.incidents[unit.incident_id]
         self._status(unit, UnitStatus.AT_HOSPITAL, pos=hospital)
         t = self.profile.transport
-        handover = float(incident.rng.weibull(t.handover_shape)) * t.handover_scale_min * 60
+        handover = (
+            float(incident.rng.weibull(t.handover_shape)) * t.handover_scale_min * 60
+        )
         self._at(self.now + handover, "handover_done", callsign, gen)
 
     def _handover_done(self, callsign: str, gen: int) -> None:
@@ -450,4 +474,3 @@ class EventLoop:
             UnitRecord(u.callsign, u.unit_type, u.busy_s, u.away_s)
             for u in sorted(self.units.values(), key=lambda u: u.callsign)
         ]
-
