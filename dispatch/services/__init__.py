@@ -10,9 +10,10 @@ from __future__ import annotations
 from dispatch.services.base import Actor
 from dispatch.services.calls import CallServices
 from dispatch.services.engine import EngineServices
+from dispatch.services.referrals import ReferralServices
 
 
-class DispatchService(CallServices, EngineServices):
+class DispatchService(CallServices, EngineServices, ReferralServices):
     """All services for one operator at one terminal."""
 
     def as_actor(self, operator: str, terminal: str | None = None) -> DispatchService:

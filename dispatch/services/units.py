@@ -104,7 +104,11 @@ class UnitServices(IncidentServices):
             unit.status_since = now
             if lat is not None and lon is not None:
                 unit.lat, unit.lon, unit.position_at = lat, lon, now
-            elif new == UnitStatus.ON_SCENE and incident is not None and incident.lat is not None:
+            elif (
+                new == UnitStatus.ON_SCENE
+                and incident is not None
+                and incident.lat is not None
+            ):
                 # Without a GPS fix, a unit on scene is where the incident is: the
                 # recommender then counts its next ETA from there, not its station.
                 unit.lat, unit.lon, unit.position_at = incident.lat, incident.lon, now

@@ -193,3 +193,22 @@ def test_drafts_survive_and_go_away_with_the_outcome(services):
 def test_lower_priority_type(services):
     incident = new_incident(services, classification=LOW_TYPE)
     assert incident.priority in ("P2", "P3", "P4")
+
+
+def test_referral_is_acknowledged_then_resolved(services):
+    call = services.open_call({})
+    services.classify_call(call.id, WATER_TYPE)
+    referral = services.refer_call(call.id)
+    acked = services.acknowledge_referral(referral.id, reference_number="PDAM-77")
+    assert acked.status == ReferralStatus.ACKNOWLEDGED
+    assert acked.reference_number == "PDAM-77"
+    resolved = services.resolve_referral(referral.id)
+    assert resolved.status == ReferralStatus.RESOLVED
+    assert resolved.acknowledged_at <= resolved.resolved_at
+    with pytest.raises(InvalidTransition):
+        services.acknowledge_referral(referral.id)
+    kinds = [e.kind for e in services.events_after(0)]
+    assert "referral.acknowledged" in kinds and "referral.resolved" in kinds
+    assert [r.id for r in services.referrals(status=ReferralStatus.RESOLVED)] == [
+        referral.id
+    ]
