@@ -55,14 +55,14 @@ def load_roster(
     session.flush()
     stations = {}
     for station in pack.stations:
-        row = session.get(Station, station.id) or Station(id=station.id)
-        row.name = station.name
-        row.agency_code = station.agency
-        row.kind = station.kind
-        row.lat, row.lon = station.lat, station.lon
-        row.kelurahan_code = station.kelurahan_code
-        session.add(row)
-        stations[station.id] = row
+        post = session.get(Station, station.id) or Station(id=station.id)
+        post.name = station.name
+        post.agency_code = station.agency
+        post.kind = station.kind
+        post.lat, post.lon = station.lat, station.lon
+        post.kelurahan_code = station.kelurahan_code
+        session.add(post)
+        stations[station.id] = post
     session.flush()
     existing = {u.callsign: u for u in session.scalars(select(Unit))}
     added = updated = 0

@@ -212,7 +212,8 @@ class EngineServices(UnitServices, QueryServices):
                     Call.caller_number.is_not(None),
                 )
             ):
-                numbers[incident_id].add(number)
+                if incident_id is not None and number is not None:
+                    numbers[incident_id].add(number)
         refs = [
             OpenIncidentRef(
                 id=i.id,
