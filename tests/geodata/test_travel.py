@@ -116,3 +116,18 @@ def test_shared_model_and_empty_input(pack: RegionPack) -> None:
     model = default_travel_model(pack)
     assert default_travel_model(pack) is model
     assert model.eta_many(np.zeros((0, 2)), ALUN, []).shape == (0,)
+
+
+def test_contracted_graph_gives_exact_shortest_paths(
+    travel_model: RoadNetworkTravelModel,
+) -> None:
+    from scipy.sparse.csgraph import dijkstra
+
+    chains = travel_model._chains
+    assert chains.node_count < travel_model.node_count / 3
+    rng = np.random.default_rng(11)
+    for dest in rng.integers(0, travel_model.node_count, 40):
+        full = np.asarray(
+            dijkstra(travel_model._graph, directed=True, indices=int(dest))
+        )
+        np.testing.assert_allclose(chains.times_to(int(dest)), full, atol=1e-6)
