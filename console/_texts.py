@@ -45,33 +45,87 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "key.dialog.confirm": ("OK", "OK"),
     "key.dialog.cancel": ("Batal", "Cancel"),
     # Tooltips (also the keymap table's "what it does").
-    "tip.app.help": ("Tampilkan semua tombol layar ini", "Show every key of this screen"),
-    "tip.app.new-call": ("Buka panggilan baru di layar penerimaan", "Open a new call on the intake screen"),
-    "tip.app.board": ("Papan dispatch: antrean, unit, rekomendasi", "Dispatch board: queue, units, recommendations"),
-    "tip.app.supervisor": ("Layar supervisor: seluruh ruang sekilas", "Supervisor screen: the whole floor at a glance"),
+    "tip.app.help": (
+        "Tampilkan semua tombol layar ini",
+        "Show every key of this screen",
+    ),
+    "tip.app.new-call": (
+        "Buka panggilan baru di layar penerimaan",
+        "Open a new call on the intake screen",
+    ),
+    "tip.app.board": (
+        "Papan dispatch: antrean, unit, rekomendasi",
+        "Dispatch board: queue, units, recommendations",
+    ),
+    "tip.app.supervisor": (
+        "Layar supervisor: seluruh ruang sekilas",
+        "Supervisor screen: the whole floor at a glance",
+    ),
     "tip.app.map": ("Peta kejadian dan unit", "Map of incidents and units"),
-    "tip.app.language": ("Ganti bahasa Indonesia / Inggris", "Switch Indonesian / English"),
+    "tip.app.language": (
+        "Ganti bahasa Indonesia / Inggris",
+        "Switch Indonesian / English",
+    ),
     "tip.app.theme": ("Ganti tema gelap / terang", "Switch dark / light theme"),
     "tip.app.palette": ("Cari perintah berdasarkan nama", "Find a command by name"),
-    "tip.app.quit": ("Keluar (bertanya dulu bila ada panggilan terbuka)", "Quit (asks first while a call is open)"),
-    "tip.intake.create-incident": ("Buat kejadian dari panggilan ini", "Create an incident from this call"),
-    "tip.intake.attach-duplicate": ("Gabungkan panggilan ke kejadian yang disorot", "Attach the call to the highlighted incident"),
-    "tip.intake.refer": ("Rujuk ke instansi (bukan darurat)", "Refer to an agency (non-emergency)"),
-    "tip.intake.information": ("Selesai: informasi diberikan", "End: information given"),
+    "tip.app.quit": (
+        "Keluar (bertanya dulu bila ada panggilan terbuka)",
+        "Quit (asks first while a call is open)",
+    ),
+    "tip.intake.create-incident": (
+        "Buat kejadian dari panggilan ini",
+        "Create an incident from this call",
+    ),
+    "tip.intake.attach-duplicate": (
+        "Gabungkan panggilan ke kejadian yang disorot",
+        "Attach the call to the highlighted incident",
+    ),
+    "tip.intake.refer": (
+        "Rujuk ke instansi (bukan darurat)",
+        "Refer to an agency (non-emergency)",
+    ),
+    "tip.intake.information": (
+        "Selesai: informasi diberikan",
+        "End: information given",
+    ),
     "tip.intake.prank": ("Selesai: panggilan iseng", "End: prank call"),
     "tip.intake.silent": ("Selesai: panggilan kosong", "End: silent call"),
     "tip.intake.abandoned": ("Selesai: panggilan terputus", "End: abandoned call"),
-    "tip.intake.focus-duplicates": ("Pindah ke daftar kemungkinan duplikat", "Move to the possible duplicates"),
-    "tip.intake.focus-location": ("Pindah ke kolom lokasi", "Move to the location field"),
-    "tip.board.accept-recommendation": ("Tugaskan unit yang direkomendasikan", "Assign the recommended units"),
+    "tip.intake.focus-duplicates": (
+        "Pindah ke daftar kemungkinan duplikat",
+        "Move to the possible duplicates",
+    ),
+    "tip.intake.focus-location": (
+        "Pindah ke kolom lokasi",
+        "Move to the location field",
+    ),
+    "tip.board.accept-recommendation": (
+        "Tugaskan unit yang direkomendasikan",
+        "Assign the recommended units",
+    ),
     "tip.board.add-unit": ("Pilih unit dan tugaskan", "Pick a unit and assign it"),
-    "tip.board.release-unit": ("Tarik unit dari kejadian (dengan alasan)", "Recall a unit from the incident (with a reason)"),
-    "tip.board.hand-off": ("Serahkan kejadian ke instansi", "Hand the incident to an agency"),
+    "tip.board.release-unit": (
+        "Tarik unit dari kejadian (dengan alasan)",
+        "Recall a unit from the incident (with a reason)",
+    ),
+    "tip.board.hand-off": (
+        "Serahkan kejadian ke instansi",
+        "Hand the incident to an agency",
+    ),
     "tip.board.note": ("Tambah catatan kejadian", "Add a note to the incident"),
-    "tip.board.close-incident": ("Tutup dengan kode penyelesaian", "Close with a disposition code"),
+    "tip.board.close-incident": (
+        "Tutup dengan kode penyelesaian",
+        "Close with a disposition code",
+    ),
     "tip.board.cancel-incident": ("Batalkan dengan alasan", "Cancel with a reason"),
-    "tip.board.unit-status": ("Catat status yang dilaporkan unit", "Record a status a unit reported"),
-    "tip.board.focus-queue": ("Pindah ke antrean kejadian", "Move to the incident queue"),
+    "tip.board.unit-status": (
+        "Catat status yang dilaporkan unit",
+        "Record a status a unit reported",
+    ),
+    "tip.board.focus-queue": (
+        "Pindah ke antrean kejadian",
+        "Move to the incident queue",
+    ),
     "tip.board.focus-units": ("Pindah ke papan unit", "Move to the unit board"),
     "tip.dialog.confirm": ("Konfirmasi", "Confirm"),
     "tip.dialog.cancel": ("Tutup tanpa menyimpan", "Close without saving"),
@@ -91,7 +145,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "a accepts the recommendation, d adds a unit, r releases one, h hands off to an agency.",
     ),
     # Intake.
-    "intake.idle": ("Tidak ada panggilan — tekan F2 untuk panggilan baru", "No call — press F2 for a new call"),
+    "intake.idle": (
+        "Tidak ada panggilan — tekan F2 untuk panggilan baru",
+        "No call — press F2 for a new call",
+    ),
     "intake.call": ("Panggilan {id}", "Call {id}"),
     "intake.answer": ("jawab", "answer"),
     "intake.processing": ("proses", "processing"),
@@ -100,19 +157,34 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "intake.name": ("Nama", "Name"),
     "intake.name.placeholder": ("nama penelepon", "caller's name"),
     "intake.location": ("Lokasi", "Location"),
-    "intake.location.placeholder": ("tempat, jalan, patokan, koordinat atau tautan peta", "place, street, landmark, coordinates or map link"),
+    "intake.location.placeholder": (
+        "tempat, jalan, patokan, koordinat atau tautan peta",
+        "place, street, landmark, coordinates or map link",
+    ),
     "intake.type": ("Jenis", "Type"),
-    "intake.type.placeholder": ("jenis kejadian: kode, nama atau sinonim", "incident type: code, name or synonym"),
+    "intake.type.placeholder": (
+        "jenis kejadian: kode, nama atau sinonim",
+        "incident type: code, name or synonym",
+    ),
     "intake.notes": ("Catatan", "Notes"),
     "intake.notes.placeholder": ("catatan bebas", "free notes"),
     "intake.priority": ("Prioritas", "Priority"),
     "intake.duplicates": ("Kemungkinan duplikat (F7)", "Possible duplicates (F7)"),
-    "intake.no-duplicates": ("Tidak ada kejadian terbuka di dekat lokasi", "No open incident near this place"),
-    "intake.flag": ("⚠ {prank}× iseng, {silent}× kosong dari {calls} panggilan", "⚠ {prank}× prank, {silent}× silent of {calls} calls"),
+    "intake.no-duplicates": (
+        "Tidak ada kejadian terbuka di dekat lokasi",
+        "No open incident near this place",
+    ),
+    "intake.flag": (
+        "⚠ {prank}× iseng, {silent}× kosong dari {calls} panggilan",
+        "⚠ {prank}× prank, {silent}× silent of {calls} calls",
+    ),
     "intake.known": ("{calls} panggilan sebelumnya", "{calls} earlier calls"),
     "intake.no-call": ("Belum ada panggilan: tekan F2", "No call open: press F2"),
     "intake.call-ended": ("Panggilan selesai", "Call ended"),
-    "questions.hint": ("tekan tombol jawaban; ↑/↓ pindah pertanyaan", "press an answer key; Up/Down change question"),
+    "questions.hint": (
+        "tekan tombol jawaban; ↑/↓ pindah pertanyaan",
+        "press an answer key; Up/Down change question",
+    ),
     "place.kel": ("Kel.", "Kel."),
     "place.kec": ("Kec.", "Kec."),
     "place.near": ("dekat {landmark} {distance}", "near {landmark} {distance}"),
@@ -124,31 +196,61 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "kind.school": ("sekolah", "school"),
     "kind.station": ("pos", "station"),
     "type.non-emergency": ("bukan darurat", "non-emergency"),
-    "type.refer-hint": ("bukan darurat: rujuk dengan F8", "non-emergency: refer with F8"),
+    "type.refer-hint": (
+        "bukan darurat: rujuk dengan F8",
+        "non-emergency: refer with F8",
+    ),
     "type.MED": ("Darurat medis", "Medical emergency"),
-    "type.MED.terms": ("pingsan sesak napas sakit medis ambulans", "fainted breathing sick medical ambulance"),
+    "type.MED.terms": (
+        "pingsan sesak napas sakit medis ambulans",
+        "fainted breathing sick medical ambulance",
+    ),
     "type.FIRE-HOUSE": ("Kebakaran rumah", "House fire"),
     "type.FIRE-HOUSE.terms": ("kebakaran api rumah terbakar", "fire house burning"),
     "type.TRAFFIC": ("Kecelakaan lalu lintas", "Traffic accident"),
-    "type.TRAFFIC.terms": ("laka lantas tabrakan kecelakaan", "crash collision accident"),
+    "type.TRAFFIC.terms": (
+        "laka lantas tabrakan kecelakaan",
+        "crash collision accident",
+    ),
     "type.TREE": ("Pohon tumbang", "Fallen tree"),
     "type.TREE.terms": ("pohon tumbang roboh", "tree fallen down"),
     "type.WATER": ("Air PDAM mati / bocor", "Water supply failure / leak"),
     "type.WATER.terms": ("air pdam mati bocor pipa", "water pdam leak pipe no water"),
     "outcome.incident.done": ("Kejadian {detail} dibuat", "Incident {detail} created"),
-    "outcome.duplicate.done": ("Digabung ke kejadian {detail}", "Attached to incident {detail}"),
+    "outcome.duplicate.done": (
+        "Digabung ke kejadian {detail}",
+        "Attached to incident {detail}",
+    ),
     "outcome.referral.done": ("Dirujuk: {detail}", "Referred: {detail}"),
     "outcome.information.done": ("Informasi diberikan", "Information given"),
-    "outcome.prank.done": ("Dicatat sebagai panggilan iseng", "Recorded as a prank call"),
-    "outcome.silent.done": ("Dicatat sebagai panggilan kosong", "Recorded as a silent call"),
-    "outcome.abandoned.done": ("Dicatat sebagai panggilan terputus", "Recorded as an abandoned call"),
+    "outcome.prank.done": (
+        "Dicatat sebagai panggilan iseng",
+        "Recorded as a prank call",
+    ),
+    "outcome.silent.done": (
+        "Dicatat sebagai panggilan kosong",
+        "Recorded as a silent call",
+    ),
+    "outcome.abandoned.done": (
+        "Dicatat sebagai panggilan terputus",
+        "Recorded as an abandoned call",
+    ),
     # Referral dialog.
-    "refer.title": ("Rujuk panggilan (bukan darurat)", "Refer the call (non-emergency)"),
-    "refer.proposed": ("Usulan dari jenis kejadian: {agency} melalui {channel}", "Proposed from the type: {agency} through {channel}"),
+    "refer.title": (
+        "Rujuk panggilan (bukan darurat)",
+        "Refer the call (non-emergency)",
+    ),
+    "refer.proposed": (
+        "Usulan dari jenis kejadian: {agency} melalui {channel}",
+        "Proposed from the type: {agency} through {channel}",
+    ),
     "refer.agency": ("Instansi", "Agency"),
     "refer.channel": ("Saluran", "Channel"),
     "refer.reference": ("No. referensi", "Reference no."),
-    "refer.reference.placeholder": ("nomor tiket/laporan (bila ada)", "ticket/report number (if any)"),
+    "refer.reference.placeholder": (
+        "nomor tiket/laporan (bila ada)",
+        "ticket/report number (if any)",
+    ),
     "channel.sp4n-lapor": ("SP4N-LAPOR!", "SP4N-LAPOR!"),
     "channel.ulpim": ("ULPIM", "ULPIM"),
     "channel.direct": ("langsung", "direct"),
@@ -164,7 +266,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Call {id} (received {when}, number {number}) is still open on this terminal.\n"
         "Enter: resume · Esc: close it as abandoned",
     ),
-    "draft.abandoned-note": ("Ditutup saat konsol dibuka kembali", "Closed when the console restarted"),
+    "draft.abandoned-note": (
+        "Ditutup saat konsol dibuka kembali",
+        "Closed when the console restarted",
+    ),
     "quit.title": ("Keluar?", "Quit?"),
     "quit.text": (
         "Ada panggilan yang masih terbuka. Drafnya tersimpan dan akan ditawarkan lagi.\nEnter: keluar · Esc: kembali",
@@ -183,9 +288,18 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "board.none": ("belum ada unit", "no unit yet"),
     "board.handoff": ("Diserahkan", "Handed off"),
     "board.history": ("Riwayat", "History"),
-    "board.recommendation": ("Rekomendasi unit (a: terima)", "Recommended units (a: accept)"),
-    "board.no-recommendation": ("Rekomendasi tidak tersedia — d: tambah unit", "No recommendation available — d: add a unit"),
-    "board.unfilled": ("Kurang {count} × {unit_type}: tidak ada unit tersedia", "Missing {count} × {unit_type}: no unit available"),
+    "board.recommendation": (
+        "Rekomendasi unit (a: terima)",
+        "Recommended units (a: accept)",
+    ),
+    "board.no-recommendation": (
+        "Rekomendasi tidak tersedia — d: tambah unit",
+        "No recommendation available — d: add a unit",
+    ),
+    "board.unfilled": (
+        "Kurang {count} × {unit_type}: tidak ada unit tersedia",
+        "Missing {count} × {unit_type}: no unit available",
+    ),
     "board.preempt": ("ALIH TUGAS", "PRE-EMPT"),
     "board.add-unit.title": ("Tambah unit", "Add a unit"),
     "board.release.title": ("Tarik unit", "Release a unit"),
@@ -269,24 +383,54 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "event.handoff.escalated": ("penyerahan dieskalasi", "hand-off escalated"),
     # Errors, banners, config.
     "error.title": ("Tidak bisa", "Not possible"),
-    "error.number": ("Bukan nomor telepon yang mungkin: {detail}", "Not a possible phone number: {detail}"),
-    "error.no-location": ("Pilih lokasi dulu (↑/↓ lalu Enter)", "Pick a location first (Up/Down, then Enter)"),
+    "error.number": (
+        "Bukan nomor telepon yang mungkin: {detail}",
+        "Not a possible phone number: {detail}",
+    ),
+    "error.no-location": (
+        "Pilih lokasi dulu (↑/↓ lalu Enter)",
+        "Pick a location first (Up/Down, then Enter)",
+    ),
     "error.no-type": ("Pilih jenis kejadian dulu", "Choose the incident type first"),
     "error.required": ("Wajib diisi", "Required"),
     "error.pick-one": ("Pilih salah satu", "Pick one"),
-    "error.agency": ("Instansi tidak dikenal; pilih salah satu: {agencies}", "Unknown agency; one of: {agencies}"),
+    "error.agency": (
+        "Instansi tidak dikenal; pilih salah satu: {agencies}",
+        "Unknown agency; one of: {agencies}",
+    ),
     "error.channel": ("Saluran: {channels}", "Channel: {channels}"),
-    "error.unexpected": ("Kesalahan tak terduga (dicatat di log): {detail}", "Unexpected error (logged): {detail}"),
-    "banner.database": ("⚠ Basis data bermasalah — pekerjaan Anda tetap tersimpan di layar, mencoba lagi… ({detail})", "⚠ Database trouble — your work stays on screen, retrying… ({detail})"),
+    "error.unexpected": (
+        "Kesalahan tak terduga (dicatat di log): {detail}",
+        "Unexpected error (logged): {detail}",
+    ),
+    "banner.database": (
+        "⚠ Basis data bermasalah — pekerjaan Anda tetap tersimpan di layar, mencoba lagi… ({detail})",
+        "⚠ Database trouble — your work stays on screen, retrying… ({detail})",
+    ),
     "banner.recovered": ("Basis data tersambung kembali", "Database is back"),
-    "config.bad-theme": ("Tema {theme} tidak dikenal; memakai siaga-dark", "Unknown theme {theme}; using siaga-dark"),
-    "config.fallback": ("Konfigurasi: {detail} — memakai bawaan", "Configuration: {detail} — using defaults"),
-    "config.clash": ("Tombol bentrok pada keymap: {ids}", "Keys clash in the keymap: {ids}"),
+    "config.bad-theme": (
+        "Tema {theme} tidak dikenal; memakai siaga-dark",
+        "Unknown theme {theme}; using siaga-dark",
+    ),
+    "config.fallback": (
+        "Konfigurasi: {detail} — memakai bawaan",
+        "Configuration: {detail} — using defaults",
+    ),
+    "config.clash": (
+        "Tombol bentrok pada keymap: {ids}",
+        "Keys clash in the keymap: {ids}",
+    ),
     "language.changed": ("Bahasa: Indonesia", "Language: English"),
     "cmd.theme": ("Tema gelap/terang", "Dark/light theme"),
     "cmd.language": ("Bahasa Indonesia/Inggris", "Indonesian/English"),
-    "placeholder.supervisor": ("Layar supervisor belum terpasang.", "The supervisor screen is not installed yet."),
-    "placeholder.map": ("Layar peta belum terpasang.", "The map screen is not installed yet."),
+    "placeholder.supervisor": (
+        "Layar supervisor belum terpasang.",
+        "The supervisor screen is not installed yet.",
+    ),
+    "placeholder.map": (
+        "Layar peta belum terpasang.",
+        "The map screen is not installed yet.",
+    ),
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {
@@ -296,14 +440,26 @@ CATALOGUES: dict[str, dict[str, str]] = {
 
 #: Engine messages (English, from dispatch) with their Indonesian text.
 ENGINE_MESSAGES: tuple[tuple[str, str], ...] = (
-    ("Pick a location before creating the incident.", "Pilih lokasi sebelum membuat kejadian."),
+    (
+        "Pick a location before creating the incident.",
+        "Pilih lokasi sebelum membuat kejadian.",
+    ),
     ("Choose the incident type first.", "Pilih jenis kejadian dulu."),
-    ("This type is not an emergency: refer the call instead.", "Jenis ini bukan darurat: rujuk panggilan (F8)."),
+    (
+        "This type is not an emergency: refer the call instead.",
+        "Jenis ini bukan darurat: rujuk panggilan (F8).",
+    ),
     ("That place is outside the service area", "Tempat itu di luar wilayah layanan"),
     ("Choose the agency to refer to.", "Pilih instansi tujuan rujukan."),
     ("The database is not answering", "Basis data tidak menjawab"),
-    ("Someone else changed this record first", "Data ini baru saja diubah terminal lain"),
-    ("That unit was just assigned elsewhere", "Unit itu baru saja ditugaskan di tempat lain"),
+    (
+        "Someone else changed this record first",
+        "Data ini baru saja diubah terminal lain",
+    ),
+    (
+        "That unit was just assigned elsewhere",
+        "Unit itu baru saja ditugaskan di tempat lain",
+    ),
     ("Unknown incident type", "Jenis kejadian tidak dikenal"),
     ("There is no agency", "Tidak ada instansi"),
     ("Phone number is too long.", "Nomor telepon terlalu panjang."),

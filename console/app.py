@@ -112,11 +112,16 @@ class SiagaApp(App[None]):
     MODES = {
         "intake": _intake,
         "board": _board,
-        "supervisor": _external("console.screens.supervisor", "SupervisorScreen", "placeholder.supervisor"),
+        "supervisor": _external(
+            "console.screens.supervisor", "SupervisorScreen", "placeholder.supervisor"
+        ),
         "map": _external("console.screens.map", "MapScreen", "placeholder.map"),
     }
     DEFAULT_MODE = "intake"
-    BINDINGS = [*bindings_for("app"), Binding("ctrl+c", "help_quit", show=False, system=True)]
+    BINDINGS = [
+        *bindings_for("app"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     ENABLE_COMMAND_PALETTE = True
 
@@ -131,7 +136,9 @@ class SiagaApp(App[None]):
         follow: bool = True,
         settings_warning: str | None = None,
     ) -> None:
-        self.settings = settings or ConsoleSettings(database_url=str(services.engine.url))
+        self.settings = settings or ConsoleSettings(
+            database_url=str(services.engine.url)
+        )
         set_language(self.settings.language)
         super().__init__()
         self.services = services
@@ -154,15 +161,25 @@ class SiagaApp(App[None]):
             self.theme = self.settings.theme
         except Exception:  # an unknown theme name: say so, keep working
             self.theme = "siaga-dark"
-            self.notify(_("config.bad-theme", theme=self.settings.theme), severity="warning")
+            self.notify(
+                _("config.bad-theme", theme=self.settings.theme), severity="warning"
+            )
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         if self.settings_warning:
-            self.notify(_("config.fallback", detail=self.settings_warning), severity="warning")
+            self.notify(
+                _("config.fallback", detail=self.settings_warning), severity="warning"
+            )
         relabel(self)
         self._start()
 
-    @work(thread=True, exclusive=True, group="start", exit_on_error=False, description="start")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="start",
+        exit_on_error=False,
+        description="start",
+    )
     def _start(self) -> None:
         services = self.services
         last = services.last_event_id()
@@ -170,7 +187,9 @@ class SiagaApp(App[None]):
         self.call_from_thread(self._started, last, drafts)
         self.places.warm()
 
-    def _started(self, last_id: int, drafts: list[tuple[CallView, dict[str, Any]]]) -> None:
+    def _started(
+        self, last_id: int, drafts: list[tuple[CallView, dict[str, Any]]]
+    ) -> None:
         if self.follow_enabled:
             self.follower.start(last_id)
         if drafts:
@@ -193,9 +212,19 @@ class SiagaApp(App[None]):
             if rest:
                 self.call_after_refresh(self._offer_draft, rest)
 
-        when = call.received_at.astimezone(self.services.settings.zone).strftime("%H:%M:%S")
+        when = call.received_at.astimezone(self.services.settings.zone).strftime(
+            "%H:%M:%S"
+        )
         self.push_screen(
-            ConfirmDialog(_("draft.title"), _("draft.text", id=call.id, when=when, number=call.caller_number or "-")),
+            ConfirmDialog(
+                _("draft.title"),
+                _(
+                    "draft.text",
+                    id=call.id,
+                    when=when,
+                    number=call.caller_number or "-",
+                ),
+            ),
             answered,
         )
 
@@ -215,7 +244,9 @@ class SiagaApp(App[None]):
         raise LookupError("intake screen not created")
 
     def _modes_screens(self) -> Iterable[Screen[Any]]:
-        for stack in self._screen_stacks.values():  # every mode's screens (private: no public view)
+        for stack in (
+            self._screen_stacks.values()
+        ):  # every mode's screens (private: no public view)
             yield from stack
 
     def has_open_call(self) -> bool:
@@ -288,9 +319,15 @@ class SiagaApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's system commands with our own texts."""
-        yield SystemCommand(_("cmd.theme"), _("tip.app.theme"), self.action_toggle_theme)
-        yield SystemCommand(_("cmd.language"), _("tip.app.language"), self.action_toggle_language)
-        yield SystemCommand(_("key.app.help"), _("tip.app.help"), self.action_toggle_help)
+        yield SystemCommand(
+            _("cmd.theme"), _("tip.app.theme"), self.action_toggle_theme
+        )
+        yield SystemCommand(
+            _("cmd.language"), _("tip.app.language"), self.action_toggle_language
+        )
+        yield SystemCommand(
+            _("key.app.help"), _("tip.app.help"), self.action_toggle_help
+        )
         yield SystemCommand(_("key.app.quit"), _("tip.app.quit"), self.action_quit)
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: Any) -> None:
@@ -317,9 +354,15 @@ class SiagaApp(App[None]):
         try:
             from dispatch.catalogue import get_catalogue
 
-            return [(code, d.name.get(current_language())) for code, d in get_catalogue().dispositions.items()]
+            return [
+                (code, d.name.get(current_language()))
+                for code, d in get_catalogue().dispositions.items()
+            ]
         except Exception:  # catalogue not loadable: the engine's interim codes
-            return [(c, _(f"disposition.{c}")) for c in ("RESOLVED", "TRANSPORTED", "FALSE_ALARM", "GONE_ON_ARRIVAL")]
+            return [
+                (c, _(f"disposition.{c}"))
+                for c in ("RESOLVED", "TRANSPORTED", "FALSE_ALARM", "GONE_ON_ARRIVAL")
+            ]
 
     # -- the journal and database state ---------------------------------------------------
 
@@ -353,9 +396,17 @@ class SiagaApp(App[None]):
                 screen.call_later(screen.set_timer, 2.0, screen.save_now)
             return
         if isinstance(error, DispatchError):
-            if hasattr(screen, "report_dispatch_error") and screen.report_dispatch_error(error):
+            if hasattr(
+                screen, "report_dispatch_error"
+            ) and screen.report_dispatch_error(error):
                 return
-            self.notify(engine_message(error.message), title=_(f"error.title"), severity="error")
+            self.notify(
+                engine_message(error.message), title=_("error.title"), severity="error"
+            )
             return
         log.exception("unexpected error in a worker", exc_info=error)
-        self.notify(_("error.unexpected", detail=f"{type(error).__name__}: {error}"), severity="error", timeout=15)
+        self.notify(
+            _("error.unexpected", detail=f"{type(error).__name__}: {error}"),
+            severity="error",
+            timeout=15,
+        )

@@ -45,17 +45,45 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("app.map", "f5", "show_map", "app", priority=True),
     KeySpec("app.language", "ctrl+l", "toggle_language", "app", show=False),
     KeySpec("app.theme", "ctrl+t", "toggle_theme", "app", show=False),
-    KeySpec("app.palette", "ctrl+p", "command_palette", "app", show=False, priority=True),
+    KeySpec(
+        "app.palette", "ctrl+p", "command_palette", "app", show=False, priority=True
+    ),
     KeySpec("app.quit", "ctrl+q", "quit", "app", show=False, priority=True),
     # Call intake: outcomes are one key each and work from any field.
-    KeySpec("intake.create-incident", "f6,ctrl+o", "create_incident", "intake", priority=True),
-    KeySpec("intake.attach-duplicate", "f7", "attach_duplicate", "intake", priority=True),
+    KeySpec(
+        "intake.create-incident",
+        "f6,ctrl+o",
+        "create_incident",
+        "intake",
+        priority=True,
+    ),
+    KeySpec(
+        "intake.attach-duplicate", "f7", "attach_duplicate", "intake", priority=True
+    ),
     KeySpec("intake.refer", "f8", "refer_call", "intake", priority=True),
-    KeySpec("intake.information", "f9", "close_information", "intake", show=False, priority=True),
+    KeySpec(
+        "intake.information",
+        "f9",
+        "close_information",
+        "intake",
+        show=False,
+        priority=True,
+    ),
     KeySpec("intake.prank", "f10", "close_prank", "intake", priority=True),
-    KeySpec("intake.silent", "f11", "close_silent", "intake", show=False, priority=True),
-    KeySpec("intake.abandoned", "f12", "close_abandoned", "intake", show=False, priority=True),
-    KeySpec("intake.focus-duplicates", "ctrl+g", "focus_duplicates", "intake", show=False),
+    KeySpec(
+        "intake.silent", "f11", "close_silent", "intake", show=False, priority=True
+    ),
+    KeySpec(
+        "intake.abandoned",
+        "f12",
+        "close_abandoned",
+        "intake",
+        show=False,
+        priority=True,
+    ),
+    KeySpec(
+        "intake.focus-duplicates", "ctrl+g", "focus_duplicates", "intake", show=False
+    ),
     KeySpec("intake.focus-location", "ctrl+b", "focus_location", "intake", show=False),
     # Dispatch board.
     KeySpec("board.accept-recommendation", "a", "accept_recommendation", "board"),
@@ -114,7 +142,10 @@ def display_keys(keys: str) -> str:
     """``"f6,ctrl+o"`` → ``"F6, Ctrl+O"`` for tables and help."""
     parts = []
     for key in keys.split(","):
-        words = [w.upper() if len(w) <= 3 and w.startswith("f") else w.capitalize() for w in key.split("+")]
+        words = [
+            w.upper() if len(w) <= 3 and w.startswith("f") else w.capitalize()
+            for w in key.split("+")
+        ]
         parts.append("+".join(words))
     return ", ".join(parts)
 

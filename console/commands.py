@@ -23,11 +23,14 @@ class SiagaCommands(Provider):
         return [
             spec
             for spec in KEYS
-            if (spec.scope == "app" and spec.id != "app.palette") or spec.scope == screen_id
+            if (spec.scope == "app" and spec.id != "app.palette")
+            or spec.scope == screen_id
         ]
 
     def _title(self, spec: KeySpec) -> str:
-        keys = self.app.keys_for(spec.id) if hasattr(self.app, "keys_for") else spec.keys
+        keys = (
+            self.app.keys_for(spec.id) if hasattr(self.app, "keys_for") else spec.keys
+        )
         return f"{_('key.' + spec.id)} ({keys})"
 
     async def _run(self, spec: KeySpec) -> None:
@@ -37,7 +40,9 @@ class SiagaCommands(Provider):
     async def discover(self) -> Hits:
         """Every command, before anything is typed."""
         for spec in self._specs():
-            yield DiscoveryHit(self._title(spec), partial(self._run, spec), help=_("tip." + spec.id))
+            yield DiscoveryHit(
+                self._title(spec), partial(self._run, spec), help=_("tip." + spec.id)
+            )
 
     async def search(self, query: str) -> Hits:
         """Commands whose name matches what was typed."""
@@ -46,4 +51,9 @@ class SiagaCommands(Provider):
             title = self._title(spec)
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._run, spec), help=_("tip." + spec.id))
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(self._run, spec),
+                    help=_("tip." + spec.id),
+                )

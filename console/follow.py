@@ -37,7 +37,9 @@ class JournalFollower:
     def start(self, last_id: int) -> None:
         """Begin following after ``last_id`` (what the screens loaded already)."""
         self.last_id = last_id
-        self._timer = self.app.set_interval(self.interval, self.poll, name="follow-journal")
+        self._timer = self.app.set_interval(
+            self.interval, self.poll, name="follow-journal"
+        )
 
     def stop(self) -> None:
         """Stop polling (tests, shutdown)."""
@@ -54,7 +56,13 @@ class JournalFollower:
         self.last_id = max(self.last_id, message.last_id)
 
 
-@work(thread=True, exclusive=True, group="follow", exit_on_error=False, description="follow journal")
+@work(
+    thread=True,
+    exclusive=True,
+    group="follow",
+    exit_on_error=False,
+    description="follow journal",
+)
 def _poll_journal(app: SiagaApp, follower: JournalFollower) -> None:
     try:
         events = app.services.events_after(follower.last_id, limit=BATCH)

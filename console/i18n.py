@@ -61,4 +61,13 @@ def engine_message(message: str) -> str:
 
 from console._texts import CATALOGUES, ENGINE_MESSAGES  # noqa: E402  (data, kept apart)
 
-__all__ = ["CATALOGUES", "LANGUAGES", "_", "current_language", "engine_message", "has", "set_language", "translate"]
+__all__ = [
+    "CATALOGUES",
+    "LANGUAGES",
+    "_",
+    "current_language",
+    "engine_message",
+    "has",
+    "set_language",
+    "translate",
+]

@@ -122,7 +122,10 @@ def search_types(text: str, limit: int = 8) -> list[TypeChoice]:
     """Types matching what the call taker typed: code, names, synonyms."""
     cat = _catalogue()
     if cat is not None:
-        return [_from_catalogue(cat.types[hit.code]) for hit in cat.search(text, limit=limit)]
+        return [
+            _from_catalogue(cat.types[hit.code])
+            for hit in cat.search(text, limit=limit)
+        ]
     query = text.strip().casefold()
     if not query:
         return []

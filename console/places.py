@@ -98,7 +98,9 @@ class PlaceFinder:
             result = self._geocoder.lookup(text, limit=limit, prefix=True)
         except ValueError:  # GeocoderQueryError: nothing usable typed yet
             return []
-        found = ([result.match] if result.match is not None else []) + list(result.alternatives)
+        found = ([result.match] if result.match is not None else []) + list(
+            result.alternatives
+        )
         return [self._with_landmark(self._choice(c)) for c in found[:limit]]
 
     def _with_landmark(self, choice: PlaceChoice) -> PlaceChoice:
@@ -117,8 +119,10 @@ class PlaceFinder:
             choice,
             landmark=near.nearest_landmark.name,
             landmark_m=near.landmark_distance_m,
-            kelurahan=choice.kelurahan or (near.kelurahan.name if near.kelurahan else None),
-            kecamatan=choice.kecamatan or (near.kecamatan.name if near.kecamatan else None),
+            kelurahan=choice.kelurahan
+            or (near.kelurahan.name if near.kelurahan else None),
+            kecamatan=choice.kecamatan
+            or (near.kecamatan.name if near.kecamatan else None),
         )
 
     def _parse(self, text: str) -> PlaceChoice | None:
@@ -129,7 +133,9 @@ class PlaceFinder:
             return None
         if parsed is None:
             return None
-        return self.at_point(parsed.lat, parsed.lon, f"{parsed.lat:.5f}, {parsed.lon:.5f}")
+        return self.at_point(
+            parsed.lat, parsed.lon, f"{parsed.lat:.5f}, {parsed.lon:.5f}"
+        )
 
     def at_point(self, lat: float, lon: float, name: str) -> PlaceChoice:
         """A point with its kelurahan, kecamatan and nearest landmark."""
@@ -153,7 +159,19 @@ class PlaceFinder:
                     landmark_m = distance_m(lat, lon, best.lat, best.lon)
             except Exception:  # partial packs: show what is known
                 pass
-        return PlaceChoice(name, "coordinates", lat, lon, kel, kec, code, "at", 1.0, landmark, landmark_m)
+        return PlaceChoice(
+            name,
+            "coordinates",
+            lat,
+            lon,
+            kel,
+            kec,
+            code,
+            "at",
+            1.0,
+            landmark,
+            landmark_m,
+        )
 
     @staticmethod
     def _choice(c: Any) -> PlaceChoice:

@@ -26,11 +26,23 @@ def console_command_line(state: CliState) -> str:
 
 @click.command("serve")
 @db_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8112, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--public-url", default=None, help="URL the browser sees, when behind a proxy.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
+)
+@click.option(
+    "--port",
+    default=8112,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--public-url", default=None, help="URL the browser sees, when behind a proxy."
+)
 @click.pass_obj
-def serve_command(state: CliState, host: str, port: int, public_url: str | None) -> None:
+def serve_command(
+    state: CliState, host: str, port: int, public_url: str | None
+) -> None:
     """Serve the console in a browser (textual-serve), on localhost by default."""
     from textual_serve.server import Server
 

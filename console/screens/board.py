@@ -26,8 +26,8 @@ from console.incident_types import get_type
 from console.messages import JournalAdvanced
 from console.widgets.banner import DatabaseBanner
 from console.widgets.incident_table import IncidentTable, status_text
-from console.widgets.timers import clock_text, elapsed, priority_text
-from console.widgets.unit_board import UnitBoard, unit_status_text
+from console.widgets.timers import clock_text, priority_text
+from console.widgets.unit_board import UnitBoard
 from dispatch.enums import Priority, UnitStatus
 from dispatch.errors import DispatchError
 from dispatch.schemas import EventView, IncidentDetail, IncidentSummary, UnitView
@@ -52,7 +52,9 @@ class BoardLoaded(Message):
 class DetailLoaded(Message):
     """The selected incident's details, history and recommendation."""
 
-    def __init__(self, detail: IncidentDetail, history: list[EventView], recommendation: Any) -> None:
+    def __init__(
+        self, detail: IncidentDetail, history: list[EventView], recommendation: Any
+    ) -> None:
         super().__init__()
         self.detail = detail
         self.history = history
@@ -69,7 +71,9 @@ class ActionDone(Message):
 
 def queue_order(incidents: list[IncidentSummary]) -> list[IncidentSummary]:
     """Fallback queue rule while the engine has no ``queue()``: priority, then age."""
-    return sorted(incidents, key=lambda i: (Priority(i.priority).rank, i.call_received_at, i.id))
+    return sorted(
+        incidents, key=lambda i: (Priority(i.priority).rank, i.call_received_at, i.id)
+    )
 
 
 class BoardScreen(Screen[None]):
@@ -134,7 +138,13 @@ class BoardScreen(Screen[None]):
         """Ask the engine for the queue and the unit board."""
         self._load_board()
 
-    @work(thread=True, exclusive=True, group="board-refresh", exit_on_error=False, description="load board")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="board-refresh",
+        exit_on_error=False,
+        description="load board",
+    )
     def _load_board(self) -> None:
         services = self.siaga.services
         if hasattr(services, "queue"):
@@ -149,7 +159,9 @@ class BoardScreen(Screen[None]):
         table = self.query_one(IncidentTable)
         table.apply(message.incidents, now)
         self.query_one(UnitBoard).apply(message.units, now)
-        self.query_one("#queue-title", Label).update(_("board.queue.count", count=len(message.incidents)))
+        self.query_one("#queue-title", Label).update(
+            _("board.queue.count", count=len(message.incidents))
+        )
         first = not self.loaded
         self.loaded = True
         wanted = self.siaga.focus_incident_id
@@ -158,7 +170,9 @@ class BoardScreen(Screen[None]):
             table.select_incident(wanted)
             table.focus()
         selected = table.selected_id
-        if selected is not None and (first or self.detail is None or self.detail.id != selected or wanted):
+        if selected is not None and (
+            first or self.detail is None or self.detail.id != selected or wanted
+        ):
             self._load_detail(selected)
         elif selected is None:
             self.detail = None
@@ -172,10 +186,18 @@ class BoardScreen(Screen[None]):
 
     @on(IncidentTable.Selected)
     def _selected(self, message: IncidentTable.Selected) -> None:
-        if message.incident_id is not None and (self.detail is None or self.detail.id != message.incident_id):
+        if message.incident_id is not None and (
+            self.detail is None or self.detail.id != message.incident_id
+        ):
             self._load_detail(message.incident_id)
 
-    @work(thread=True, exclusive=True, group="board-detail", exit_on_error=False, description="load incident")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="board-detail",
+        exit_on_error=False,
+        description="load incident",
+    )
     def _load_detail(self, incident_id: int) -> None:
         services = self.siaga.services
         detail = services.incident(incident_id)
@@ -220,12 +242,16 @@ class BoardScreen(Screen[None]):
         text.append(f" {d.number}  ", style="bold")
         text.append_text(status_text(d.status))
         choice = get_type(d.type_code)
-        text.append(f"\n{d.type_code} {choice.name if choice else ''} · {d.determinant}\n")
+        text.append(
+            f"\n{d.type_code} {choice.name if choice else ''} · {d.determinant}\n"
+        )
         place = d.place_name or d.location_text or ""
         text.append(f"{_('board.place')}: ", style="dim")
         text.append(place + "\n")
         if d.kelurahan or d.kecamatan:
-            text.append(f"  {_('place.kel')} {d.kelurahan or '-'} · {_('place.kec')} {d.kecamatan or '-'}\n")
+            text.append(
+                f"  {_('place.kel')} {d.kelurahan or '-'} · {_('place.kec')} {d.kecamatan or '-'}\n"
+            )
         if d.caller_number or d.caller_name:
             from dispatch.phone import display_number
 
@@ -259,7 +285,9 @@ class BoardScreen(Screen[None]):
         hist = Text(_("board.history") + "\n", style="bold")
         for event in self.history[-8:]:
             hist.append(event.at.astimezone(zone).strftime("%H:%M:%S "), style="dim")
-            hist.append(_(f"event.{event.kind}") if _has_event(event.kind) else event.kind)
+            hist.append(
+                _(f"event.{event.kind}") if _has_event(event.kind) else event.kind
+            )
             callsign = event.payload.get("callsign")
             if callsign:
                 hist.append(f" {callsign}")
@@ -276,7 +304,11 @@ class BoardScreen(Screen[None]):
         for unit in slots:
             callsign = _get(unit, "callsign") or "?"
             eta = _get(unit, "eta_seconds")
-            reason = _get(unit, "reason_en" if current_language() == "en" else "reason_id") or _get(unit, "reason") or ""
+            reason = (
+                _get(unit, "reason_en" if current_language() == "en" else "reason_id")
+                or _get(unit, "reason")
+                or ""
+            )
             text.append(f"  {callsign:<10}", style="bold")
             if eta is not None:
                 text.append(f"ETA {clock_text(float(eta))}  ")
@@ -284,7 +316,11 @@ class BoardScreen(Screen[None]):
                 text.append(_("board.preempt") + " ", style="bold red")
             text.append(f"{reason}\n", style="dim")
         for slot in _get(rec, "unfilled") or ():
-            text.append(_("board.unfilled", count=slot.missing, unit_type=slot.unit_type) + "\n", style="bold red")
+            text.append(
+                _("board.unfilled", count=slot.missing, unit_type=slot.unit_type)
+                + "\n",
+                style="bold red",
+            )
         return text
 
     # -- actions --------------------------------------------------------------------
@@ -300,7 +336,9 @@ class BoardScreen(Screen[None]):
         incident_id = self._selected_id()
         if incident_id is None:
             return
-        if not hasattr(self.siaga.services, "accept_recommendation") or not _rec_units(self.recommendation):
+        if not hasattr(self.siaga.services, "accept_recommendation") or not _rec_units(
+            self.recommendation
+        ):
             self.notify(_("board.no-recommendation"), severity="warning")
             return
         self._run(_accept, incident_id)
@@ -314,8 +352,14 @@ class BoardScreen(Screen[None]):
 
         units = self.query_one(UnitBoard).units.values()
         choices = [
-            (u.callsign, f"{u.callsign:<10} {u.unit_type:<14} {u.agency_code:<8} {_('unit.' + u.status.value)}")
-            for u in sorted(units, key=lambda u: (not u.status.is_assignable, u.agency_code, u.callsign))
+            (
+                u.callsign,
+                f"{u.callsign:<10} {u.unit_type:<14} {u.agency_code:<8} {_('unit.' + u.status.value)}",
+            )
+            for u in sorted(
+                units,
+                key=lambda u: (not u.status.is_assignable, u.agency_code, u.callsign),
+            )
             if u.status.is_assignable or u.status.is_committed
         ]
 
@@ -332,7 +376,9 @@ class BoardScreen(Screen[None]):
             return
         from console.screens.dialogs import PickDialog
 
-        choices = [(a.callsign, a.callsign) for a in self.detail.assignments if a.active]
+        choices = [
+            (a.callsign, a.callsign) for a in self.detail.assignments if a.active
+        ]
         if not choices:
             self.notify(_("board.none"), severity="warning")
             return
@@ -341,7 +387,12 @@ class BoardScreen(Screen[None]):
             if result:
                 self._run(_release, incident_id, *result)
 
-        self.app.push_screen(PickDialog(_("board.release.title"), choices, text_label=_("dialog.reason")), picked)
+        self.app.push_screen(
+            PickDialog(
+                _("board.release.title"), choices, text_label=_("dialog.reason")
+            ),
+            picked,
+        )
 
     def action_hand_off(self) -> None:
         """Hand the incident to the agency that dispatches its own units."""
@@ -369,7 +420,9 @@ class BoardScreen(Screen[None]):
             if text:
                 self._run(_note, incident_id, text)
 
-        self.app.push_screen(ReasonDialog(_("board.note.title"), _("dialog.note")), written)
+        self.app.push_screen(
+            ReasonDialog(_("board.note.title"), _("dialog.note")), written
+        )
 
     def action_close_incident(self) -> None:
         """Close with a disposition code and a note."""
@@ -384,7 +437,10 @@ class BoardScreen(Screen[None]):
             if result:
                 self._run(_close, incident_id, *result)
 
-        self.app.push_screen(PickDialog(_("board.close.title"), choices, text_label=_("dialog.note")), picked)
+        self.app.push_screen(
+            PickDialog(_("board.close.title"), choices, text_label=_("dialog.note")),
+            picked,
+        )
 
     def action_cancel_incident(self) -> None:
         """Cancel with a reason."""
@@ -397,7 +453,9 @@ class BoardScreen(Screen[None]):
             if reason:
                 self._run(_cancel, incident_id, reason)
 
-        self.app.push_screen(ReasonDialog(_("board.cancel.title"), _("dialog.reason")), written)
+        self.app.push_screen(
+            ReasonDialog(_("board.cancel.title"), _("dialog.reason")), written
+        )
 
     def action_unit_status(self) -> None:
         """Record a status a unit reported by radio."""
@@ -412,7 +470,9 @@ class BoardScreen(Screen[None]):
             if status:
                 self._run(_status, callsign, status)
 
-        self.app.push_screen(PickDialog(_("board.status.title", callsign=callsign), choices), picked)
+        self.app.push_screen(
+            PickDialog(_("board.status.title", callsign=callsign), choices), picked
+        )
 
     def action_focus_queue(self) -> None:
         """Move to the queue."""
@@ -424,7 +484,12 @@ class BoardScreen(Screen[None]):
         self.add_class("-show-units")
         self.query_one(UnitBoard).focus()
 
-    @work(thread=True, group="board-action", exit_on_error=False, description="board action")
+    @work(
+        thread=True,
+        group="board-action",
+        exit_on_error=False,
+        description="board action",
+    )
     def _run(self, action: Any, *args: Any) -> None:
         text = action(self.siaga.services, *args)
         self.post_message(ActionDone(text))

@@ -122,7 +122,13 @@ class ReasonDialog(Dialog):
 class PickDialog(Dialog):
     """Pick one of a list; typing filters it (for units and agencies)."""
 
-    def __init__(self, title: str, choices: list[tuple[str, str]], *, text_label: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: list[tuple[str, str]],
+        *,
+        text_label: str | None = None,
+    ) -> None:
         super().__init__(title)
         self.choices = choices
         self.shown = list(choices)
@@ -160,12 +166,18 @@ class PickDialog(Dialog):
 
     def on_key(self, event: Any) -> None:
         """Up/Down move in the list while typing in the filter."""
-        if event.key in ("up", "down") and self.focused is not None and self.focused.id == "filter":
+        if (
+            event.key in ("up", "down")
+            and self.focused is not None
+            and self.focused.id == "filter"
+        ):
             options = self.query_one("#choices", OptionList)
             if options.option_count:
                 step = 1 if event.key == "down" else -1
                 current = options.highlighted or 0
-                options.highlighted = max(0, min(options.option_count - 1, current + step))
+                options.highlighted = max(
+                    0, min(options.option_count - 1, current + step)
+                )
             event.stop()
 
     @on(Input.Submitted)
@@ -214,18 +226,26 @@ class ReferDialog(Dialog):
         """Agency, channel, reference number."""
         agency, channel = self.proposal or ("", CHANNELS[0])
         if self.proposal:
-            yield Static(_("refer.proposed", agency=agency, channel=_("channel." + channel)))
+            yield Static(
+                _("refer.proposed", agency=agency, channel=_("channel." + channel))
+            )
         with Horizontal(classes="field"):
             yield Label(_("refer.agency"), classes="field-label")
             yield Input(agency, compact=True, id="agency")
         yield FieldError(id="agency-error")
         with Horizontal(classes="field"):
             yield Label(_("refer.channel"), classes="field-label")
-            yield Input(channel, compact=True, id="channel", placeholder=" / ".join(CHANNELS))
+            yield Input(
+                channel, compact=True, id="channel", placeholder=" / ".join(CHANNELS)
+            )
         yield FieldError(id="channel-error")
         with Horizontal(classes="field"):
             yield Label(_("refer.reference"), classes="field-label")
-            yield Input(compact=True, id="reference", placeholder=_("refer.reference.placeholder"))
+            yield Input(
+                compact=True,
+                id="reference",
+                placeholder=_("refer.reference.placeholder"),
+            )
         yield FieldError(id="reference-error")
 
     def on_mount(self) -> None:
@@ -257,8 +277,16 @@ class ReferDialog(Dialog):
             )
             ok = False
         if channel not in CHANNELS:
-            self.query_one("#channel-error", FieldError).show(_("error.channel", channels=" / ".join(CHANNELS)))
+            self.query_one("#channel-error", FieldError).show(
+                _("error.channel", channels=" / ".join(CHANNELS))
+            )
             ok = False
         if not ok:
             return
-        self.dismiss({"agency_code": agency, "channel": channel, "reference_number": reference or None})
+        self.dismiss(
+            {
+                "agency_code": agency,
+                "channel": channel,
+                "reference_number": reference or None,
+            }
+        )

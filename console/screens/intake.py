@@ -25,7 +25,13 @@ from textual.worker import Worker, WorkerState
 
 from console.bindings import bindings_for
 from console.i18n import _
-from console.incident_types import TypeChoice, get_type, preview, referral_proposal, search_types
+from console.incident_types import (
+    TypeChoice,
+    get_type,
+    preview,
+    referral_proposal,
+    search_types,
+)
 from console.places import PlaceChoice
 from console.widgets.banner import DatabaseBanner
 from console.widgets.field_error import FieldError
@@ -108,7 +114,9 @@ class DuplicatesFound(Message):
 class CallEnded(Message):
     """The call got its outcome."""
 
-    def __init__(self, outcome: CallOutcome, detail: str, incident_id: int | None = None) -> None:
+    def __init__(
+        self, outcome: CallOutcome, detail: str, incident_id: int | None = None
+    ) -> None:
         super().__init__()
         self.outcome = outcome
         self.detail = detail
@@ -143,24 +151,46 @@ class IntakeScreen(Screen[None]):
         with Horizontal(id="intake-body"):
             with VerticalScroll(id="form"):
                 with Horizontal(classes="field"):
-                    yield Label(_("intake.number"), classes="field-label", id="number-label")
-                    yield Input(compact=True, id="number", placeholder=_("intake.number.placeholder"))
+                    yield Label(
+                        _("intake.number"), classes="field-label", id="number-label"
+                    )
+                    yield Input(
+                        compact=True,
+                        id="number",
+                        placeholder=_("intake.number.placeholder"),
+                    )
                     yield Static(id="caller-flag")
                 yield FieldError(id="number-error")
                 with Horizontal(classes="field"):
-                    yield Label(_("intake.name"), classes="field-label", id="name-label")
-                    yield Input(compact=True, id="name", placeholder=_("intake.name.placeholder"))
+                    yield Label(
+                        _("intake.name"), classes="field-label", id="name-label"
+                    )
+                    yield Input(
+                        compact=True,
+                        id="name",
+                        placeholder=_("intake.name.placeholder"),
+                    )
                 yield FieldError(id="name-error")
-                yield LocationPicker("intake.location", "intake.location.placeholder", id="location")
+                yield LocationPicker(
+                    "intake.location", "intake.location.placeholder", id="location"
+                )
                 yield TypePicker("intake.type", "intake.type.placeholder", id="type")
                 yield Static(id="priority-preview")
                 yield KeyQuestions(id="questions")
                 with Horizontal(classes="field"):
-                    yield Label(_("intake.notes"), classes="field-label", id="notes-label")
-                    yield Input(compact=True, id="notes", placeholder=_("intake.notes.placeholder"))
+                    yield Label(
+                        _("intake.notes"), classes="field-label", id="notes-label"
+                    )
+                    yield Input(
+                        compact=True,
+                        id="notes",
+                        placeholder=_("intake.notes.placeholder"),
+                    )
                 yield FieldError(id="notes-error")
             with Vertical(id="side"):
-                yield Label(_("intake.duplicates"), id="duplicates-title", classes="side-title")
+                yield Label(
+                    _("intake.duplicates"), id="duplicates-title", classes="side-title"
+                )
                 yield OptionList(id="duplicates")
                 yield Static(id="outcomes")
         yield Footer()
@@ -180,7 +210,9 @@ class IntakeScreen(Screen[None]):
         self.HELP = _("help.intake")
         for field in ("number", "name", "notes"):
             self.query_one(f"#{field}-label", Label).update(_(f"intake.{field}"))
-            self.query_one(f"#{field}", Input).placeholder = _(f"intake.{field}.placeholder")
+            self.query_one(f"#{field}", Input).placeholder = _(
+                f"intake.{field}.placeholder"
+            )
         self.query_one("#duplicates-title", Label).update(_("intake.duplicates"))
         self.query_one(LocationPicker).relabel()
         self.query_one(TypePicker).relabel()
@@ -218,7 +250,9 @@ class IntakeScreen(Screen[None]):
         text.append(f"  {_('intake.answer')} ")
         text.append_text(timer_text(answer, target.answer, show_target=True))
         text.append(f"  {_('intake.processing')} ")
-        text.append_text(timer_text(running, target.dispatch[Priority(priority)], show_target=True))
+        text.append_text(
+            timer_text(running, target.dispatch[Priority(priority)], show_target=True)
+        )
         status.update(text)
 
     def _preview(self) -> tuple[str, str] | None:
@@ -245,7 +279,14 @@ class IntakeScreen(Screen[None]):
             flag.remove_class("-flagged")
             return
         if history.flagged:
-            flag.update(_("intake.flag", prank=history.prank, silent=history.silent, calls=history.calls))
+            flag.update(
+                _(
+                    "intake.flag",
+                    prank=history.prank,
+                    silent=history.silent,
+                    calls=history.calls,
+                )
+            )
             flag.add_class("-flagged")
         else:
             flag.update(_("intake.known", calls=history.calls))
@@ -255,7 +296,9 @@ class IntakeScreen(Screen[None]):
         options = self.query_one("#duplicates", OptionList)
         options.clear_options()
         if not self.duplicates:
-            options.add_option(Option(Text(_("intake.no-duplicates"), style="dim"), disabled=True))
+            options.add_option(
+                Option(Text(_("intake.no-duplicates"), style="dim"), disabled=True)
+            )
             return
         for dup in self.duplicates:
             text = priority_text(dup.priority) if dup.priority else Text()
@@ -279,7 +322,9 @@ class IntakeScreen(Screen[None]):
             "intake.silent",
             "intake.abandoned",
         ):
-            keys = self.siaga.keys_for(binding_id) or display_keys(BY_ID[binding_id].keys)
+            keys = self.siaga.keys_for(binding_id) or display_keys(
+                BY_ID[binding_id].keys
+            )
             lines.append(f"{keys.split(',')[0]:<5}", style="bold")
             lines.append(f" {_('key.' + binding_id)}\n")
         self.query_one("#outcomes", Static).update(lines)
@@ -318,9 +363,13 @@ class IntakeScreen(Screen[None]):
     def restore(self, call: CallView, draft: dict[str, Any]) -> None:
         """Put a saved call back on the form (after a crash or a closed terminal)."""
         self._start_call(call)
-        number = draft.get("number") or (display_number(call.caller_number) if call.caller_number else "")
+        number = draft.get("number") or (
+            display_number(call.caller_number) if call.caller_number else ""
+        )
         self.query_one("#number", Input).value = number
-        self.query_one("#name", Input).value = draft.get("name") or call.caller_name or ""
+        self.query_one("#name", Input).value = (
+            draft.get("name") or call.caller_name or ""
+        )
         location = self.query_one(LocationPicker)
         location.set_text(draft.get("location_text") or call.location_text or "")
         if draft.get("place"):
@@ -329,7 +378,9 @@ class IntakeScreen(Screen[None]):
         if choice is not None:
             self.query_one(TypePicker).set_text(choice.code)
             self.query_one(TypePicker).choose(choice)
-            self.query_one(KeyQuestions).set_questions(choice.questions, draft.get("answers") or call.answers)
+            self.query_one(KeyQuestions).set_questions(
+                choice.questions, draft.get("answers") or call.answers
+            )
         self.query_one("#notes", Input).value = draft.get("notes") or ""
         self._show_priority()
         self._last_saved = self.draft_data()
@@ -342,7 +393,9 @@ class IntakeScreen(Screen[None]):
             return
         if self._autosave is not None:
             self._autosave.stop()
-        self._autosave = self.set_timer(self.siaga.settings.autosave_seconds, self.save_now, name="autosave")
+        self._autosave = self.set_timer(
+            self.siaga.settings.autosave_seconds, self.save_now, name="autosave"
+        )
 
     def save_now(self) -> None:
         """Save the draft now (if it changed)."""
@@ -353,7 +406,13 @@ class IntakeScreen(Screen[None]):
             self._last_saved = data
             self._save_draft(self.call.id, data)
 
-    @work(thread=True, exclusive=True, group="intake-draft", exit_on_error=False, description="save call draft")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="intake-draft",
+        exit_on_error=False,
+        description="save call draft",
+    )
     def _save_draft(self, call_id: int, data: dict[str, Any]) -> None:
         self.siaga.services.save_draft(call_id, data)
 
@@ -366,12 +425,20 @@ class IntakeScreen(Screen[None]):
             return
         self._open_call(number)
 
-    @work(thread=True, exclusive=True, group="intake-call", exit_on_error=False, description="open call")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="intake-call",
+        exit_on_error=False,
+        description="open call",
+    )
     def _open_call(self, number: str | None) -> None:
         services = self.siaga.services
         try:
             call = services.open_call({"caller_number": number} if number else {})
-        except InvalidInput:  # telephony sent rubbish: open without it, show it at the field
+        except (
+            InvalidInput
+        ):  # telephony sent rubbish: open without it, show it at the field
             call = services.open_call({})
             self.post_message(CallOpened(call, {"number": number or ""}))
             return
@@ -384,7 +451,9 @@ class IntakeScreen(Screen[None]):
             return
         self._start_call(message.call)
         if message.call.caller_number:
-            self.query_one("#number", Input).value = display_number(message.call.caller_number)
+            self.query_one("#number", Input).value = display_number(
+                message.call.caller_number
+            )
             self._check_caller(message.call.id, message.call.caller_number, "")
             self.query_one(LocationPicker).input.focus()
 
@@ -472,11 +541,21 @@ class IntakeScreen(Screen[None]):
         self._caller_saved = key
         self._check_caller(self.call.id, number, name)
 
-    @work(thread=True, exclusive=True, group="intake-caller", exit_on_error=False, description="save caller")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="intake-caller",
+        exit_on_error=False,
+        description="save caller",
+    )
     def _check_caller(self, call_id: int, number: str, name: str) -> None:
         services = self.siaga.services
-        call = services.update_caller(call_id, caller_number=number or None, caller_name=name or None)
-        history = services.caller_history(call.caller_number) if call.caller_number else None
+        call = services.update_caller(
+            call_id, caller_number=number or None, caller_name=name or None
+        )
+        history = (
+            services.caller_history(call.caller_number) if call.caller_number else None
+        )
         self.post_message(CallerChecked(call, history))
 
     @on(CallerChecked)
@@ -499,7 +578,13 @@ class IntakeScreen(Screen[None]):
         self._schedule_autosave()
         self._lookup_places(event.text)
 
-    @work(thread=True, exclusive=True, group="intake-places", exit_on_error=False, description="find places")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="intake-places",
+        exit_on_error=False,
+        description="find places",
+    )
     def _lookup_places(self, text: str) -> None:
         self.post_message(PlacesFound(text, self.siaga.places.lookup(text, limit=5)))
 
@@ -531,7 +616,13 @@ class IntakeScreen(Screen[None]):
             record,
         )
 
-    @work(thread=True, exclusive=True, group="intake-duplicates", exit_on_error=False, description="duplicates")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="intake-duplicates",
+        exit_on_error=False,
+        description="duplicates",
+    )
     def _find_duplicates(
         self,
         call_id: int,
@@ -569,8 +660,12 @@ class IntakeScreen(Screen[None]):
                 if metres <= FALLBACK_DUPLICATE_RADIUS_M:
                     found.append(
                         DuplicateChoice(
-                            inc.id, inc.number, inc.type_code, str(inc.priority),
-                            inc.place_name or inc.location_text or "", metres,
+                            inc.id,
+                            inc.number,
+                            inc.type_code,
+                            str(inc.priority),
+                            inc.place_name or inc.location_text or "",
+                            metres,
                         )
                     )
             found.sort(key=lambda d: d.distance_m or 0.0)
@@ -620,9 +715,16 @@ class IntakeScreen(Screen[None]):
     def _location_and_type(self) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         location = self.query_one(LocationPicker)
         picker = self.query_one(TypePicker)
-        place = location.chosen.location_input(location.input.value) if location.chosen else None
+        place = (
+            location.chosen.location_input(location.input.value)
+            if location.chosen
+            else None
+        )
         classification = (
-            {"type_code": picker.chosen.code, "answers": dict(self.query_one(KeyQuestions).answers)}
+            {
+                "type_code": picker.chosen.code,
+                "answers": dict(self.query_one(KeyQuestions).answers),
+            }
             if picker.chosen
             else None
         )
@@ -644,14 +746,30 @@ class IntakeScreen(Screen[None]):
             ok = False
         if not ok:
             return
-        self._submit_incident(call.id, place, classification, self.query_one("#notes", Input).value)
+        self._submit_incident(
+            call.id, place, classification, self.query_one("#notes", Input).value
+        )
 
-    @work(thread=True, exclusive=True, group="intake-outcome", exit_on_error=False, description="create incident")
-    def _submit_incident(self, call_id: int, place: dict[str, Any] | None, classification: dict[str, Any] | None, notes: str) -> None:
+    @work(
+        thread=True,
+        exclusive=True,
+        group="intake-outcome",
+        exit_on_error=False,
+        description="create incident",
+    )
+    def _submit_incident(
+        self,
+        call_id: int,
+        place: dict[str, Any] | None,
+        classification: dict[str, Any] | None,
+        notes: str,
+    ) -> None:
         services = self.siaga.services
         if notes.strip():
             services.add_call_note(call_id, notes)
-        incident = services.create_incident(call_id, location=place, classification=classification)
+        incident = services.create_incident(
+            call_id, location=place, classification=classification
+        )
         self.post_message(CallEnded(CallOutcome.INCIDENT, incident.number, incident.id))
 
     def action_attach_duplicate(self) -> None:
@@ -671,7 +789,13 @@ class IntakeScreen(Screen[None]):
         event.stop()
         self.action_attach_duplicate()
 
-    @work(thread=True, exclusive=True, group="intake-outcome", exit_on_error=False, description="attach duplicate")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="intake-outcome",
+        exit_on_error=False,
+        description="attach duplicate",
+    )
     def _submit_attach(self, call_id: int, dup: DuplicateChoice, notes: str) -> None:
         services = self.siaga.services
         if notes.strip():
@@ -694,19 +818,38 @@ class IntakeScreen(Screen[None]):
         def referred(result: dict[str, Any] | None) -> None:
             if result is not None and self.call is not None:
                 _place, classification = self._location_and_type()
-                self._submit_referral(self.call.id, classification, result, self.query_one("#notes", Input).value)
+                self._submit_referral(
+                    self.call.id,
+                    classification,
+                    result,
+                    self.query_one("#notes", Input).value,
+                )
 
         self.app.push_screen(ReferDialog(proposal, agencies), referred)
 
-    @work(thread=True, exclusive=True, group="intake-outcome", exit_on_error=False, description="refer call")
-    def _submit_referral(self, call_id: int, classification: dict[str, Any] | None, referral: dict[str, Any], notes: str) -> None:
+    @work(
+        thread=True,
+        exclusive=True,
+        group="intake-outcome",
+        exit_on_error=False,
+        description="refer call",
+    )
+    def _submit_referral(
+        self,
+        call_id: int,
+        classification: dict[str, Any] | None,
+        referral: dict[str, Any],
+        notes: str,
+    ) -> None:
         services = self.siaga.services
         if classification is not None:
             services.classify_call(call_id, classification)
         if notes.strip():
             services.add_call_note(call_id, notes)
         view = services.refer_call(call_id, referral)
-        detail = f"{view.agency_code} · {view.channel}" + (f" · {view.reference_number}" if view.reference_number else "")
+        detail = f"{view.agency_code} · {view.channel}" + (
+            f" · {view.reference_number}" if view.reference_number else ""
+        )
         self.post_message(CallEnded(CallOutcome.REFERRAL, detail))
 
     def _close(self, outcome: CallOutcome) -> None:
@@ -730,7 +873,13 @@ class IntakeScreen(Screen[None]):
         """End the call: the caller hung up."""
         self._close(CallOutcome.ABANDONED)
 
-    @work(thread=True, exclusive=True, group="intake-outcome", exit_on_error=False, description="close call")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="intake-outcome",
+        exit_on_error=False,
+        description="close call",
+    )
     def _submit_close(self, call_id: int, outcome: CallOutcome, notes: str) -> None:
         self.siaga.services.close_call(call_id, outcome, note=notes or None)
         self.post_message(CallEnded(outcome, ""))
@@ -789,4 +938,3 @@ def _duplicate_from_view(view: Any) -> DuplicateChoice:
         place=str(get("place_name", "place", "location_text") or ""),
         distance_m=get("distance_m"),
     )
-

@@ -17,12 +17,17 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 from console.i18n import _
-from console.widgets.timers import elapsed, priority_text, timer_text, targets
+from console.widgets.timers import elapsed, priority_text, targets, timer_text
 from dispatch.enums import IncidentStatus, Priority
 from dispatch.schemas import IncidentSummary
 
 #: Call received → first unit on scene, by priority (catalogue defaults).
-ON_SCENE_TARGETS = {Priority.P1: 600, Priority.P2: 900, Priority.P3: 1800, Priority.P4: 3600}
+ON_SCENE_TARGETS = {
+    Priority.P1: 600,
+    Priority.P2: 900,
+    Priority.P3: 1800,
+    Priority.P4: 3600,
+}
 
 COLUMNS = ("priority", "number", "type", "place", "status", "age", "units")
 
@@ -84,7 +89,15 @@ class IncidentTable(DataTable[object]):
         """(Re)create the columns, keeping the rows (language switch)."""
         rows = [self.rows_by_id[i] for i in self.order]
         self.clear(columns=True)
-        widths = {"priority": 4, "number": 17, "type": 12, "place": None, "status": 13, "age": 9, "units": None}
+        widths = {
+            "priority": 4,
+            "number": 17,
+            "type": 12,
+            "place": None,
+            "status": 13,
+            "age": 9,
+            "units": None,
+        }
         for key in COLUMNS:
             self.add_column(_(f"col.{key}"), key=key, width=widths[key])
         self.rows_by_id.clear()
@@ -118,7 +131,9 @@ class IncidentTable(DataTable[object]):
                 if old is None:
                     self.add_row(*cells, key=str(incident.id))
                 elif old != cells:
-                    for column, (before, after) in zip(COLUMNS, zip(old, cells, strict=True), strict=True):
+                    for column, (before, after) in zip(
+                        COLUMNS, zip(old, cells, strict=True), strict=True
+                    ):
                         if before != after:
                             self.update_cell(str(incident.id), column, after)
                 self._cells[incident.id] = cells

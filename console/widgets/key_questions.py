@@ -44,11 +44,19 @@ class KeyQuestions(Widget, can_focus=True):
         self.answers: dict[str, str] = {}
         self.index = 0
 
-    def set_questions(self, questions: tuple[KeyQuestion, ...], answers: dict[str, str] | None = None) -> None:
+    def set_questions(
+        self, questions: tuple[KeyQuestion, ...], answers: dict[str, str] | None = None
+    ) -> None:
         """Show a type's questions (and earlier answers from a draft)."""
         self.questions = questions
-        self.answers = {k: v for k, v in (answers or {}).items() if any(q.id == k for q in questions)}
-        self.index = next((i for i, q in enumerate(questions) if q.id not in self.answers), 0)
+        self.answers = {
+            k: v
+            for k, v in (answers or {}).items()
+            if any(q.id == k for q in questions)
+        }
+        self.index = next(
+            (i for i, q in enumerate(questions) if q.id not in self.answers), 0
+        )
         self.display = bool(questions)
         self.refresh(layout=True)
 
@@ -63,14 +71,18 @@ class KeyQuestions(Widget, can_focus=True):
             text.append(f"  {keys}", style="dim")
             answer = self.answers.get(question.id)
             if answer is not None:
-                label = next((o.label for o in question.options if o.key == answer), answer)
+                label = next(
+                    (o.label for o in question.options if o.key == answer), answer
+                )
                 text.append(f"  → {label}", style="bold green")
             text.append("\n")
         if self.questions and self.has_focus:
             text.append(_("questions.hint"), style="italic dim")
         return text
 
-    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+    def get_content_height(
+        self, container: object, viewport: object, width: int
+    ) -> int:
         """One line per question plus the hint."""
         return len(self.questions) + (1 if self.questions else 0)
 

@@ -89,7 +89,9 @@ class Picker(Vertical, Generic[T]):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field"):
             yield Label(_(self.label_key), classes="field-label")
-            yield Input(placeholder=_(self.placeholder_key), compact=True, id=f"{self.id}-input")
+            yield Input(
+                placeholder=_(self.placeholder_key), compact=True, id=f"{self.id}-input"
+            )
         yield OptionList(id=f"{self.id}-options")
         yield Static("", classes="picked")
         yield FieldError(id=f"{self.id}-error")
@@ -208,7 +210,9 @@ class LocationPicker(Picker[PlaceChoice]):
         """Name, kind and kelurahan of a candidate."""
         text = Text(candidate.name, style="bold")
         if candidate.kind:
-            text.append(f" ({_('kind.' + candidate.kind) if candidate.kind in _KINDS else candidate.kind})")
+            text.append(
+                f" ({_('kind.' + candidate.kind) if candidate.kind in _KINDS else candidate.kind})"
+            )
         if candidate.kelurahan:
             text.append(f" · {_('place.kel')} {candidate.kelurahan}")
         return text
@@ -223,13 +227,21 @@ class LocationPicker(Picker[PlaceChoice]):
         if choice.kecamatan:
             parts.append(f"{_('place.kec')} {choice.kecamatan}")
         if choice.landmark and choice.landmark != choice.name:
-            parts.append(_("place.near", landmark=choice.landmark, distance=_distance(choice.landmark_m)).strip())
+            parts.append(
+                _(
+                    "place.near",
+                    landmark=choice.landmark,
+                    distance=_distance(choice.landmark_m),
+                ).strip()
+            )
         if parts:
             text.append(" · " + " · ".join(parts))
         return text
 
 
-_KINDS = frozenset({"coordinates", "landmark", "street", "kelurahan", "kecamatan", "school", "station"})
+_KINDS = frozenset(
+    {"coordinates", "landmark", "street", "kelurahan", "kecamatan", "school", "station"}
+)
 
 
 class TypePicker(Picker[TypeChoice]):

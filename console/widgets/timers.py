@@ -18,7 +18,12 @@ from dispatch.enums import Priority
 #: NENA-STA-020.1: answer within 15 s.
 DEFAULT_ANSWER_TARGET = 15
 #: Call received → first unit assigned (NFPA 1225 for P1/P2; local for P3/P4).
-DEFAULT_DISPATCH_TARGETS = {Priority.P1: 60, Priority.P2: 90, Priority.P3: 300, Priority.P4: 900}
+DEFAULT_DISPATCH_TARGETS = {
+    Priority.P1: 60,
+    Priority.P2: 90,
+    Priority.P3: 300,
+    Priority.P4: 900,
+}
 DEFAULT_WARNING_FRACTION = 0.8
 
 
@@ -44,7 +49,11 @@ def targets() -> Targets:
             warning_fraction=cat.warning_fraction,
         )
     except Exception:  # the catalogue is optional for the console to run
-        return Targets(DEFAULT_ANSWER_TARGET, dict(DEFAULT_DISPATCH_TARGETS), DEFAULT_WARNING_FRACTION)
+        return Targets(
+            DEFAULT_ANSWER_TARGET,
+            dict(DEFAULT_DISPATCH_TARGETS),
+            DEFAULT_WARNING_FRACTION,
+        )
 
 
 def clock_text(seconds: float) -> str:

@@ -98,7 +98,9 @@ class UnitBoard(DataTable[object]):
                 if old is None:
                     self.add_row(*cells, key=unit.callsign)
                 elif old != cells:
-                    for column, before, after in zip(UNIT_COLUMNS, old, cells, strict=True):
+                    for column, before, after in zip(
+                        UNIT_COLUMNS, old, cells, strict=True
+                    ):
                         if before != after:
                             self.update_cell(unit.callsign, column, after)
                 self._cells[unit.callsign] = cells

@@ -42,7 +42,13 @@ def _incidents(n: int) -> list[IncidentSummary]:
                 type_code=rng.choice(TYPES),
                 determinant="DELTA",
                 priority=rng.choice(list(Priority)),
-                status=rng.choice([IncidentStatus.PENDING, IncidentStatus.DISPATCHED, IncidentStatus.ON_SCENE]),
+                status=rng.choice(
+                    [
+                        IncidentStatus.PENDING,
+                        IncidentStatus.DISPATCHED,
+                        IncidentStatus.ON_SCENE,
+                    ]
+                ),
                 call_received_at=received,
                 created_at=received,
                 first_dispatched_at=None,
@@ -88,7 +94,9 @@ class BusyServices:
 
     def __init__(self, incidents: int, units: int) -> None:
         self.clock = FixedClock(NOW)
-        self.settings = ConsoleSettings(database_url="sqlite://", terminal="bench", language="id")
+        self.settings = ConsoleSettings(
+            database_url="sqlite://", terminal="bench", language="id"
+        )
         self._incidents = _incidents(incidents)
         self._by_id = {i.id: i for i in self._incidents}
         self._units = _units(units)
@@ -111,7 +119,13 @@ class BusyServices:
 
     def incident(self, incident_id: int) -> IncidentDetail:
         row = self._by_id[int(incident_id)]
-        return IncidentDetail(**row.model_dump(), caller_name=None, answers={}, cancel_reason=None, created_by="bench")
+        return IncidentDetail(
+            **row.model_dump(),
+            caller_name=None,
+            answers={},
+            cancel_reason=None,
+            created_by="bench",
+        )
 
     def incident_history(self, incident_id: int) -> list[EventView]:
         return []
@@ -155,7 +169,9 @@ async def _measure_board_keys(presses: int) -> list[float]:
     return samples
 
 
-def test_bench_board_keypress_1000_incidents_300_units(benchmark: BenchmarkFixture) -> None:
+def test_bench_board_keypress_1000_incidents_300_units(
+    benchmark: BenchmarkFixture,
+) -> None:
     """Pilot key presses must run inside one event loop, so they are timed there.
 
     The samples go into ``extra_info`` (median, p95, max in ms); the
@@ -168,29 +184,43 @@ def test_bench_board_keypress_1000_incidents_300_units(benchmark: BenchmarkFixtu
 
     benchmark.pedantic(run, rounds=1, iterations=1)
     samples = sorted(result["samples"])
-    benchmark.extra_info["per"] = "one key press on the queue (1,000 incidents, 300 units)"
+    benchmark.extra_info["per"] = (
+        "one key press on the queue (1,000 incidents, 300 units)"
+    )
     benchmark.extra_info["median_ms"] = round(1000 * samples[len(samples) // 2], 2)
     benchmark.extra_info["p95_ms"] = round(1000 * samples[int(len(samples) * 0.95)], 2)
     benchmark.extra_info["max_ms"] = round(1000 * samples[-1], 2)
-    print(f"\nboard key press: median {benchmark.extra_info['median_ms']} ms, "
-          f"p95 {benchmark.extra_info['p95_ms']} ms, max {benchmark.extra_info['max_ms']} ms")
+    print(
+        f"\nboard key press: median {benchmark.extra_info['median_ms']} ms, "
+        f"p95 {benchmark.extra_info['p95_ms']} ms, max {benchmark.extra_info['max_ms']} ms"
+    )
 
 
-def test_bench_startup_to_interactive(benchmark: BenchmarkFixture, tmp_path: Path) -> None:
+def test_bench_startup_to_interactive(
+    benchmark: BenchmarkFixture, tmp_path: Path
+) -> None:
     from tests.console.conftest import make_services
 
     services = make_services(tmp_path, FixedClock(NOW))
 
     def start() -> None:
         async def run() -> None:
-            app = SiagaApp(services, ConsoleSettings(database_url=str(services.engine.url), terminal="bench"), follow=False)
+            app = SiagaApp(
+                services,
+                ConsoleSettings(
+                    database_url=str(services.engine.url), terminal="bench"
+                ),
+                follow=False,
+            )
             async with app.run_test(size=(160, 48)) as pilot:
                 await _settle(app, pilot)
                 assert app.screen.id == "intake"
 
         asyncio.run(run())
 
-    benchmark.extra_info["per"] = "SiagaApp constructed → intake screen mounted and idle (headless, seeded SQLite)"
+    benchmark.extra_info["per"] = (
+        "SiagaApp constructed → intake screen mounted and idle (headless, seeded SQLite)"
+    )
     benchmark.pedantic(start, rounds=5, iterations=1)
     services.engine.dispose()
 

@@ -17,14 +17,18 @@ from dispatch.services import DispatchService
 from dispatch.setup import init_database
 
 
-def make_services(tmp_path: Path, clock: FixedClock, terminal: str = "desk-1") -> DispatchService:
+def make_services(
+    tmp_path: Path, clock: FixedClock, terminal: str = "desk-1"
+) -> DispatchService:
     """Services on a fresh SQLite file with the Blitar roster."""
     url = f"sqlite:///{tmp_path / 'siaga.db'}"
     engine = make_engine(url)
     if not (tmp_path / ".initialised").exists():
         init_database(engine, pack_name="blitar", demo=True, clock=clock)
         (tmp_path / ".initialised").touch()
-    settings = ConsoleSettings(database_url=url, terminal=terminal, operator=f"op-{terminal}")
+    settings = ConsoleSettings(
+        database_url=url, terminal=terminal, operator=f"op-{terminal}"
+    )
     return DispatchService(engine, settings=settings, clock=clock)
 
 
@@ -39,7 +43,12 @@ def services(tmp_path: Path, clock: FixedClock) -> Iterator[DispatchService]:
 def make_app(services: DispatchService) -> Iterator[Callable[..., SiagaApp]]:
     """Build a SiagaApp on the test database (language defaults to Indonesian)."""
 
-    def build(language: str = "id", follow: bool = False, svc: DispatchService | None = None, **extra: Any) -> SiagaApp:
+    def build(
+        language: str = "id",
+        follow: bool = False,
+        svc: DispatchService | None = None,
+        **extra: Any,
+    ) -> SiagaApp:
         target = svc or services
         settings = ConsoleSettings(
             database_url=str(target.engine.url),

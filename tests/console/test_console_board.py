@@ -12,7 +12,9 @@ from dispatch.services import DispatchService
 from tests.console.conftest import make_services, settle
 
 
-def _incident(services: DispatchService, text: str, lat: float, lon: float, code: str = "MED-SICK") -> Any:
+def _incident(
+    services: DispatchService, text: str, lat: float, lon: float, code: str = "MED-SICK"
+) -> Any:
     call = services.open_call({"caller_number": "081234500000"})
     return services.create_incident(
         call.id,
@@ -21,14 +23,19 @@ def _incident(services: DispatchService, text: str, lat: float, lon: float, code
     )
 
 
-async def test_two_consoles_see_each_others_changes(tmp_path: Path, clock: FixedClock, make_app: Any) -> None:
+async def test_two_consoles_see_each_others_changes(
+    tmp_path: Path, clock: FixedClock, make_app: Any
+) -> None:
     desk1 = make_services(tmp_path, clock, terminal="desk-1")
     desk2 = make_services(tmp_path, clock, terminal="desk-2")
     first = _incident(desk1, "Alun-alun Blitar", -8.0985, 112.1686, "FIRE-HOUSE")
     second = _incident(desk1, "Stasiun Blitar", -8.1006, 112.1637)
     app1 = make_app(svc=desk1, follow=True, follow_seconds=0.3)
     app2 = make_app(svc=desk2, follow=True, follow_seconds=0.3)
-    async with app1.run_test(size=(160, 48)) as pilot1, app2.run_test(size=(160, 48)) as pilot2:
+    async with (
+        app1.run_test(size=(160, 48)) as pilot1,
+        app2.run_test(size=(160, 48)) as pilot2,
+    ):
         for app, pilot in ((app1, pilot1), (app2, pilot2)):
             await pilot.press("f3")
             await settle(app, pilot)
@@ -60,7 +67,9 @@ async def test_two_consoles_see_each_others_changes(tmp_path: Path, clock: Fixed
         assert "AMB-02" in table1.rows_by_id[second.id].units
 
 
-async def test_board_hands_off_to_an_agency(make_app: Any, services: DispatchService) -> None:
+async def test_board_hands_off_to_an_agency(
+    make_app: Any, services: DispatchService
+) -> None:
     incident = _incident(services, "Pasar Legi", -8.099021, 112.1583137, "FIRE-MARKET")
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:

@@ -36,7 +36,9 @@ class KeyCounter:
         self.count += await type_text(self.pilot, text)
 
 
-async def test_p1_call_from_first_key_to_units_assigned(make_app: Any, services: DispatchService) -> None:
+async def test_p1_call_from_first_key_to_units_assigned(
+    make_app: Any, services: DispatchService
+) -> None:
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
@@ -89,7 +91,9 @@ async def test_prank_call_in_one_key(make_app: Any, services: DispatchService) -
         assert app.screen.call is None
 
 
-async def test_flagged_number_shows_its_history(make_app: Any, services: DispatchService) -> None:
+async def test_flagged_number_shows_its_history(
+    make_app: Any, services: DispatchService
+) -> None:
     for outcome in ("prank", "prank", "silent"):
         call = services.open_call({"caller_number": "0813 3000 1111"})
         services.close_call(call.id, outcome)
@@ -106,7 +110,9 @@ async def test_flagged_number_shows_its_history(make_app: Any, services: Dispatc
         assert "1× silent" in flag
 
 
-async def test_bad_number_is_answered_at_its_field(make_app: Any, services: DispatchService) -> None:
+async def test_bad_number_is_answered_at_its_field(
+    make_app: Any, services: DispatchService
+) -> None:
     app = make_app(language="en")
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
@@ -121,7 +127,9 @@ async def test_bad_number_is_answered_at_its_field(make_app: Any, services: Disp
         assert app.screen.focused is app.screen.query_one("#number", Input)
 
 
-async def test_create_without_location_shows_field_errors(make_app: Any, services: DispatchService) -> None:
+async def test_create_without_location_shows_field_errors(
+    make_app: Any, services: DispatchService
+) -> None:
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
@@ -138,7 +146,12 @@ async def test_attach_duplicate(make_app: Any, services: DispatchService) -> Non
     first = services.open_call({"caller_number": "081211112222"})
     existing = services.create_incident(
         first.id,
-        location={"text": "pasar legi", "lat": -8.099021, "lon": 112.1583137, "place_name": "Pasar Legi Kota Blitar"},
+        location={
+            "text": "pasar legi",
+            "lat": -8.099021,
+            "lon": 112.1583137,
+            "place_name": "Pasar Legi Kota Blitar",
+        },
         classification={"type_code": "FIRE-MARKET", "answers": {}},
     )
     app = make_app()
@@ -160,7 +173,9 @@ async def test_attach_duplicate(make_app: Any, services: DispatchService) -> Non
         assert call.incident_id == existing.id
 
 
-async def test_refer_water_supply_complaint_to_the_water_utility(make_app: Any, services: DispatchService) -> None:
+async def test_refer_water_supply_complaint_to_the_water_utility(
+    make_app: Any, services: DispatchService
+) -> None:
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
@@ -185,7 +200,9 @@ async def test_refer_water_supply_complaint_to_the_water_utility(make_app: Any, 
         assert referred[-1].payload["reference"] == "ULPIM-2026-0042"
 
 
-async def test_draft_is_offered_back_after_a_crash(make_app: Any, services: DispatchService) -> None:
+async def test_draft_is_offered_back_after_a_crash(
+    make_app: Any, services: DispatchService
+) -> None:
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
@@ -209,7 +226,9 @@ async def test_draft_is_offered_back_after_a_crash(make_app: Any, services: Disp
         assert intake.query_one("#name", Input).value == "Siti"
 
 
-async def test_quitting_with_an_open_call_asks_first(make_app: Any, services: DispatchService) -> None:
+async def test_quitting_with_an_open_call_asks_first(
+    make_app: Any, services: DispatchService
+) -> None:
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)

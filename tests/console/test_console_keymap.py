@@ -29,7 +29,9 @@ def test_catalogues_have_the_same_keys() -> None:
     assert set(CATALOGUES["id"]) == set(CATALOGUES["en"])
     for key, text in CATALOGUES["id"].items():
         assert text.strip(), key
-        assert set(re.findall(r"{(\w+)}", text)) == set(re.findall(r"{(\w+)}", CATALOGUES["en"][key])), key
+        assert set(re.findall(r"{(\w+)}", text)) == set(
+            re.findall(r"{(\w+)}", CATALOGUES["en"][key])
+        ), key
 
 
 def test_every_literal_text_key_used_by_the_console_exists() -> None:

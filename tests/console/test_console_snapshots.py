@@ -46,7 +46,13 @@ async def _quiet(app: Any, pilot: Any) -> None:
 @pytest.mark.snapshot
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_intake_snapshot(snap_compare: Any, make_app: Any, services: DispatchService, size: tuple[int, int], lang: str) -> None:
+def test_intake_snapshot(
+    snap_compare: Any,
+    make_app: Any,
+    services: DispatchService,
+    size: tuple[int, int],
+    lang: str,
+) -> None:
     _seed(services)
     app = make_app(language=lang)
 
@@ -68,7 +74,13 @@ def test_intake_snapshot(snap_compare: Any, make_app: Any, services: DispatchSer
 @pytest.mark.snapshot
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_board_snapshot(snap_compare: Any, make_app: Any, services: DispatchService, size: tuple[int, int], lang: str) -> None:
+def test_board_snapshot(
+    snap_compare: Any,
+    make_app: Any,
+    services: DispatchService,
+    size: tuple[int, int],
+    lang: str,
+) -> None:
     _seed(services)
     app = make_app(language=lang)
 
