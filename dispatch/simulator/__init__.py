@@ -235,7 +235,7 @@ def simulate(
         outcomes=dict(loop.outcomes),
         dropped_slots=dict(loop.dropped_slots),
         preemptions=loop.preemptions,
-        end=clock.now(),
+        end=max(clock.now(), start + timedelta(hours=config.hours)),
         figures=summarise(incidents, units, config.hours * 3600.0),
     )
 
