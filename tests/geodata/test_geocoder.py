@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from geopy.location import Location
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geodata.distance import distance_m
 from geodata.geocoder import (
@@ -367,3 +369,97 @@ def test_shared_geocoder(pack: RegionPack) -> None:
     from geodata.geocoder import geocoder_for
 
     assert geocoder_for(pack) is geocoder_for("blitar")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=120
+    )
+)
+def test_lookup_never_fails_unexpectedly(geocoder: OfflineGeocoder, text: str) -> None:
+    try:
+        result = geocoder.lookup(text, prefix=True)
+    except GeocoderQueryError:
+        return
+    assert result.status in ("ok", "no_match", "outside_service_area", "coordinates")
+    if result.status == "ok":
+        assert result.match is not None
+    for c in [result.match, *result.alternatives]:
+        if c is not None:
+            assert 0.0 <= c.confidence <= 1.0
+            assert -90 <= c.lat <= 90
+            assert -180 <= c.lon <= 180
+
+
+_WORDS = [
+    "jl",
+    "jln",
+    "gg",
+    "no",
+    "rt",
+    "rw",
+    "kel",
+    "desa",
+    "kec",
+    "kota",
+    "kab",
+    "blitar",
+    "kediri",
+    "depan",
+    "dekat",
+    "belakang",
+    "sebelah",
+    "utara",
+    "barat",
+    "pasar",
+    "legi",
+    "rsud",
+    "mardi",
+    "waluyo",
+    "alun2",
+    "stasiun",
+    "spbu",
+    "pom",
+    "bensin",
+    "sdn",
+    "smpn",
+    "1",
+    "2",
+    "02",
+    "05",
+    "66117",
+    "turi",
+    "sentul",
+    "kepanjen",
+    "kidul",
+    "kalimantan",
+    "sudirman",
+    ",",
+    ".",
+    "/",
+    "-",
+    "tolong",
+    "pak",
+    "ada",
+    "kecelakaan",
+    "the",
+    "near",
+    "perempatan",
+    "pertigaan",
+    "masjid",
+    "agung",
+    "x",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(_WORDS), max_size=14))
+def test_lookup_on_word_salad(geocoder: OfflineGeocoder, words: list[str]) -> None:
+    text = " ".join(words)
+    if not text.strip():
+        return
+    result = geocoder.lookup(text)
+    if result.match is not None:
+        assert result.match.confidence >= geocoder.min_confidence
+        assert geocoder.pack.point_in_service_area(result.match.lat, result.match.lon)
