@@ -64,8 +64,6 @@ class LevelChoice:
 def level_choices(type_code: str) -> tuple[LevelChoice, ...]:
     """Every level of a type reachable by definite answers (first answers found).
 
-    A priority's weight in the profile is shared among the levels that have it.
-
     The key questions of a type have at most a few options each, so all
     combinations are tried (81 at most in the shipped catalogue).
     """
@@ -204,6 +202,10 @@ def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
 def _answers_for(
     rng: np.random.Generator, type_code: str, profile: WorkloadProfile
 ) -> dict[str, str]:
+    """Answers for one call: none (default level) or those of a drawn level.
+
+    A priority's weight in the profile is shared among the levels that have it.
+    """
     if rng.random() < profile.triage.unanswered_share:
         return {}
     choices = level_choices(type_code)
