@@ -79,3 +79,10 @@ def test_unknown_policy_is_refused():
     result = CliRunner().invoke(main, ["simulate", "--policy", "fastest"])
     assert result.exit_code == 2
     assert "fastest" in result.output
+
+
+def test_the_cli_lists_every_policy_the_simulator_knows():
+    from console.cli.simulate_command import POLICY_CHOICES
+    from dispatch.simulator import POLICY_NAMES
+
+    assert POLICY_CHOICES == POLICY_NAMES
