@@ -32,9 +32,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from dispatch.catalogue import PlanSlot
 from dispatch.enums import Priority
@@ -134,6 +131,11 @@ def assign_batch(
     Returns the assignments sorted by priority, incident id and slot. Slots
     left empty are simply absent (see :func:`unfilled_slots`).
     """
+    # Imported here: scipy costs ~0.5 s and the console must start without it.
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     cfg = config or BatchConfig()
     pool = units if isinstance(units, UnitPool) else UnitPool(units, cfg.compatibility)
     ordered = sorted(requests, key=lambda r: (r.priority.rank, r.incident_id))

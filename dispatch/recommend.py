@@ -42,7 +42,6 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
 
 from dispatch.catalogue import Catalogue, PlanSlot, get_catalogue
 from dispatch.enums import Priority, UnitStatus
@@ -417,6 +416,9 @@ def recommend(
     config: RecommendConfig | None = None,
 ) -> Recommendation:
     """Recommend units for every slot of one incident's plan (see module doc)."""
+    # Imported here: scipy costs ~0.5 s and the console must start without it.
+    from scipy.optimize import linear_sum_assignment
+
     cfg = config or RecommendConfig()
     pool = units if isinstance(units, UnitPool) else UnitPool(units, cfg.compatibility)
     if not request.slots or not len(pool):

@@ -30,7 +30,9 @@ class CliState:
     def settings(self) -> EngineSettings:
         """Settings with the command line's overrides applied (built once)."""
         if self._settings is None:
-            self._settings = settings_or_exit(database_url=self.database_url, **self.overrides)
+            self._settings = settings_or_exit(
+                database_url=self.database_url, **self.overrides
+            )
         return self._settings
 
 
@@ -46,10 +48,14 @@ def settings_or_exit(**overrides: Any) -> EngineSettings:
             f"{os.environ.get('SIAGA_CONFIG_FILE') or 'siaga.toml'})"
         ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise click.ClickException(f"configuration file is not valid TOML: {exc}") from exc
+        raise click.ClickException(
+            f"configuration file is not valid TOML: {exc}"
+        ) from exc
 
 
-def _store_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+def _store_db(
+    ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
     if value is not None:
         state = ctx.ensure_object(CliState)
         state.database_url = value
@@ -57,7 +63,9 @@ def _store_db(ctx: click.Context, _param: click.Parameter, value: str | None) ->
     return value
 
 
-def _store_config(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+def _store_config(
+    ctx: click.Context, _param: click.Parameter, value: Path | None
+) -> Path | None:
     if value is not None:
         os.environ["SIAGA_CONFIG_FILE"] = str(value)
         ctx.ensure_object(CliState)._settings = None

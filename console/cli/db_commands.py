@@ -10,8 +10,18 @@ from console.cli.common import CliState, db_option
 
 @click.command("init")
 @db_option
-@click.option("--pack", "pack", default=None, help="Region pack name or folder (default: settings).")
-@click.option("--demo/--no-demo", default=True, show_default=True, help="Create the demo operators.")
+@click.option(
+    "--pack",
+    "pack",
+    default=None,
+    help="Region pack name or folder (default: settings).",
+)
+@click.option(
+    "--demo/--no-demo",
+    default=True,
+    show_default=True,
+    help="Create the demo operators.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when all is well.")
 @click.pass_obj
 def init_command(state: CliState, pack: str | None, demo: bool, quiet: bool) -> None:
@@ -40,8 +50,10 @@ def init_command(state: CliState, pack: str | None, demo: bool, quiet: bool) -> 
     console.print(f"[bold]Database[/] {where}")
     console.print(f"  schema: {report.from_revision or 'new'} → {report.to_revision}")
     console.print(
-        f"  roster: {report.roster.agencies} agencies, {report.roster.stations} stations, "
-        f"{report.roster.units_added} units added, {report.roster.units_updated} updated"
+        f"  roster: {report.roster.agencies} agencies, "
+        f"{report.roster.stations} stations, "
+        f"{report.roster.units_added} units added, "
+        f"{report.roster.units_updated} updated"
     )
     if report.operators_created:
         console.print(f"  demo operators created: {report.operators_created}")

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from console.cli.common import db_option
-from geodata.geocoder import GeocodeResult, GeocoderQueryError, OfflineGeocoder
-from geodata.packs import PackError, load_pack
+
+if TYPE_CHECKING:
+    from geodata.geocoder import GeocodeResult
 
 
 def register(group: click.Group) -> None:
@@ -108,6 +109,9 @@ def geocode(query: str, as_json: bool, limit: int, pack_name: str) -> None:
 
     Example: siaga geocode "depan RSUD Mardi Waluyo" --json
     """
+    from geodata.geocoder import GeocoderQueryError, OfflineGeocoder
+    from geodata.packs import PackError, load_pack
+
     try:
         geocoder = OfflineGeocoder(load_pack(pack_name))
     except PackError as exc:
