@@ -90,6 +90,7 @@ class _Base:
         self._rush = [(_minutes(a), _minutes(b)) for a, b in c.rush_hours]
         self._fallback_mps = c.fallback_speed_kmh / 3.6
         self._access_mps = c.access_speed_kmh / 3.6
+        self._unit_cache: dict[tuple[str, ...], tuple[FloatArray, FloatArray]] = {}
 
     @property
     def unit_types(self) -> tuple[str, ...]:
@@ -112,12 +113,16 @@ class _Base:
             return np.full(n, f), np.full(n, t)
         if len(unit_types) != n:
             raise ValueError(f"{len(unit_types)} unit types for {n} origins")
-        for u in set(unit_types):
-            self._unit(u)  # raises on an unknown type
-        factor = self._factor
-        turnout = self._turnout
-        fac = np.fromiter((factor[u] for u in unit_types), dtype=np.float64, count=n)
-        turn = np.fromiter((turnout.get(u, 60.0) for u in unit_types), np.float64, n)
+        key = tuple(unit_types)
+        hit = self._unit_cache.get(key)
+        if hit is not None:
+            return hit
+        pairs = {u: self._unit(u) for u in set(key)}  # raises on an unknown type
+        fac = np.array([pairs[u][0] for u in key], dtype=np.float64)
+        turn = np.array([pairs[u][1] for u in key], dtype=np.float64)
+        if len(self._unit_cache) > 64:
+            self._unit_cache.clear()
+        self._unit_cache[key] = (fac, turn)
         return fac, turn
 
     def congestion(self, when: datetime | None) -> float:
@@ -247,6 +252,9 @@ class RoadNetworkTravelModel(GeodesicTravelModel):
         self._center = pack.map_center
         self._tree = cKDTree(local_xy(self._node_lat, self._node_lon, *self._center))
         self._cache: OrderedDict[int, FloatArray] = OrderedDict()
+        self._snaps: OrderedDict[bytes, tuple[npt.NDArray[np.int64], FloatArray]] = (
+            OrderedDict()
+        )
         self._cache_size = cache_size
         self._lock = Lock()
 
@@ -260,6 +268,23 @@ class RoadNetworkTravelModel(GeodesicTravelModel):
         p = _as_origins(points)
         dist, idx = self._tree.query(local_xy(p[:, 0], p[:, 1], *self._center))
         return np.asarray(idx, dtype=np.int64), np.asarray(dist, dtype=np.float64)
+
+    def _snap_cached(
+        self, points: FloatArray
+    ) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        # the recommender re-ranks the same unit positions again and again
+        key = points.tobytes()
+        with self._lock:
+            hit = self._snaps.get(key)
+            if hit is not None:
+                self._snaps.move_to_end(key)
+                return hit
+        found = self.snap(points)
+        with self._lock:
+            self._snaps[key] = found
+            if len(self._snaps) > 16:
+                self._snaps.popitem(last=False)
+        return found
 
     def _tree_from(self, node: int) -> FloatArray:
         with self._lock:
@@ -283,7 +308,7 @@ class RoadNetworkTravelModel(GeodesicTravelModel):
         if d_dist[0] > max_snap:
             return fallback
         times = self._tree_from(int(d_idx[0]))
-        o_idx, o_dist = self.snap(origins)
+        o_idx, o_dist = self._snap_cached(origins)
         route = times[o_idx] + (o_dist + d_dist[0]) / self._access_mps
         # two points off the road but next to each other: access-pace direct
         direct = straight * (self.constants.circuity / self._access_mps)

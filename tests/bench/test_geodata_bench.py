@@ -147,7 +147,7 @@ def test_eta_300_units_warm(benchmark, pack: RegionPack, units_300: np.ndarray) 
 def test_eta_300_units_new_incident(
     benchmark, pack: RegionPack, units_300: np.ndarray
 ) -> None:
-    """A new incident each time: one Dijkstra + snapping + lookup (cold cache)."""
+    """A new incident each time (one Dijkstra); unit positions as last time."""
     model = RoadNetworkTravelModel(pack, cache_size=1)
     types = ["AMBULANCE", "FIRE_ENGINE", "POLICE_PATROL"] * 100
     rng = np.random.default_rng(9)
@@ -164,6 +164,25 @@ def test_eta_300_units_new_incident(
     def run() -> None:
         model._cache.clear()
         model.eta_many(units_300, next(it), types)
+
+    benchmark(run)
+
+
+def test_eta_300_units_moved_new_incident(
+    benchmark, pack: RegionPack, units_300: np.ndarray
+) -> None:
+    """Worst case: a new incident and every unit moved (no cache helps)."""
+    model = RoadNetworkTravelModel(pack, cache_size=1)
+    types = ["AMBULANCE", "FIRE_ENGINE", "POLICE_PATROL"] * 100
+    rng = np.random.default_rng(10)
+    counter = iter(range(10**9))
+
+    def run() -> None:
+        i = next(counter)
+        model._cache.clear()
+        model._snaps.clear()
+        moved = units_300 + (i % 7) * 1e-5
+        model.eta_many(moved, (float(rng.uniform(-8.12, -8.07)), 112.17), types)
 
     benchmark(run)
 
