@@ -316,3 +316,24 @@ def test_bad_options_are_refused():
         SimulationConfig(policy="fastest")
     with pytest.raises(SimulationError, match="hours"):
         SimulationConfig(hours=0)
+
+
+def test_engine_policy_preempts_for_a_p1_when_no_ambulance_is_free(sim_services):
+    s = sim_services
+    for callsign in ("AMB-01", "AMB-02", "AMB-03", "AMB-05"):
+        s.report_status(callsign, "out_of_service")
+    rsud = s.pack.station_by_id["st-rsud"]
+    low = _incident_at(s, rsud.lat, rsud.lon, answers=_answers("MED-SICK", "P3"))
+    made = EnginePolicy().dispatch(s, s.clock.now())
+    assert [(a.incident_id, a.callsign) for a in made] == [(low.id, "AMB-04")]
+    s.report_status("AMB-04", "en_route")
+    high = _incident_at(
+        s, rsud.lat, rsud.lon, "MED-UNCON", answers=_answers("MED-UNCON", "P1")
+    )
+    assert high.priority == Priority.P1
+    made = EnginePolicy().dispatch(s, s.clock.now())
+    assert [(a.incident_id, a.callsign, a.preempted_from) for a in made] == [
+        (high.id, "AMB-04", low.id)
+    ]
+    # closest-idle never pulls a unit off an incident
+    assert ClosestIdlePolicy().dispatch(s, s.clock.now()) == []
