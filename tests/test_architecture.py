@@ -86,3 +86,12 @@ def test_no_machine_paths_in_tracked_files():
         text = path.read_text(encoding="utf-8", errors="ignore")
         offenders += [f"{name}: {n}" for n in needles if n in text]
     assert offenders == []
+
+
+def test_import_linter_contracts_hold():
+    tool = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(tool)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "broken" in result.stdout and "0 broken" in result.stdout
