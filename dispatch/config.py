@@ -34,7 +34,7 @@ def default_data_dir() -> Path:
 
 
 def default_config_file() -> Path:
-    """Where ``siaga.toml`` is looked for unless ``SIAGA_CONFIG_FILE`` says otherwise."""
+    """Where ``siaga.toml`` is read from, unless ``SIAGA_CONFIG_FILE`` names a file."""
     override = os.environ.get("SIAGA_CONFIG_FILE")
     if override:
         return Path(override)

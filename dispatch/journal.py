@@ -335,7 +335,8 @@ def verify_chain(session: Session) -> VerifyReport:
             report.last_id,
             ChainProblem(
                 last_seen + 1,
-                f"the journal should end at event {head.last_id} but ends at {last_seen}"
+                f"the journal should end at event {head.last_id} "
+                f"but ends at {last_seen}"
                 " (events were removed from the end)",
             ),
         )

@@ -1,4 +1,4 @@
-"""Caller numbers: parse what the telephony side or the call taker gives, store E.164."""
+"""Caller numbers: parse what telephony or the call taker gives; store E.164."""
 
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ def seed_database(
     pack_name: str = "blitar",
     create_schema: bool = True,
 ) -> Any:
-    """Create the schema (from the models) and load the pack's roster; return the pack."""
+    """Create the schema (from the models), load the pack's roster; return the pack."""
     from geodata.packs import load_pack
 
     if create_schema:

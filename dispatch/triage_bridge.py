@@ -39,7 +39,7 @@ class ReferralDefault:
 
 
 def classify(type_code: str, answers: Mapping[str, str | None]) -> Classification:
-    """Triage a type and its answers; unknown types and answers are refused at the field."""
+    """Triage a type and its answers; unknown ones are refused at their field."""
     code = type_code.strip().upper()
     if code not in catalogue.get_catalogue():
         raise InvalidInput(f"Unknown incident type {type_code!r}.", field="type_code")

@@ -54,7 +54,8 @@ def test_imports_point_one_way(package, forbidden):
 
 def test_engine_and_geodata_load_without_textual():
     code = (
-        "import sys, dispatch.services, dispatch.reports, geodata.geocoder, geodata.travel\n"
+        "import sys, dispatch.services, dispatch.reports\n"
+        "import geodata.geocoder, geodata.travel\n"
         "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
         "print(bad)\n"
         "sys.exit(1 if bad else 0)\n"
@@ -94,4 +95,4 @@ def test_import_linter_contracts_hold():
         [str(tool)], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "broken" in result.stdout and "0 broken" in result.stdout
+    assert "0 broken" in result.stdout

@@ -100,7 +100,8 @@ class ServiceBase:
             raise
         except OperationalError as exc:
             raise DatabaseUnavailable(
-                f"The database is not answering ({_short(exc)}); your work is kept, retrying."
+                f"The database is not answering ({_short(exc)}); "
+                "your work is kept, retrying."
             ) from exc
 
     @contextmanager

@@ -25,8 +25,8 @@ from dispatch.schemas import (
     CallView,
     ClassifyInput,
     IncidentDetail,
-    NarrativeView,
     LocationInput,
+    NarrativeView,
     ReferralInput,
     ReferralView,
 )
@@ -337,7 +337,8 @@ class CallServices(ServiceBase):
             incident = self._incident(session, incident_id)
             if not IncidentStatus(incident.status).is_open:
                 raise InvalidTransition(
-                    f"Incident {incident.number} is already {incident.status}; create a new one.",
+                    f"Incident {incident.number} is already {incident.status}; "
+                    "create a new one.",
                     number=incident.number,
                 )
             note = f"Duplicate call {call.id}"
@@ -425,7 +426,8 @@ class CallServices(ServiceBase):
             ) from exc
         if result not in DIRECT_OUTCOMES:
             raise InvalidInput(
-                f"A call ends as {result.value} through its own action, not close_call.",
+                f"A call ends as {result.value} through its own action, "
+                "not close_call.",
                 field="outcome",
             )
         with self._write() as session:

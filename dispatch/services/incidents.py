@@ -64,7 +64,7 @@ class IncidentServices(ServiceBase):
         preempt: bool,
         reason: str | None,
     ) -> AssignmentView:
-        """Assign inside the caller's transaction (shared by single and batch assignment)."""
+        """Assign inside the caller's transaction (single and batch assignment)."""
         self._require_open(incident)
         current = self._active_assignment(session, unit.id)
         preempted_from: int | None = None
@@ -218,7 +218,8 @@ class IncidentServices(ServiceBase):
             ).first()
             if waiting is not None:
                 raise InvalidTransition(
-                    f"Incident {incident.number} already waits for {agency_code} to acknowledge."
+                    f"Incident {incident.number} already waits for {agency_code} "
+                    "to acknowledge."
                 )
             handoff = Handoff(
                 incident_id=incident.id,
@@ -297,7 +298,7 @@ class IncidentServices(ServiceBase):
     def close_incident(
         self, incident_id: int | str, disposition: str, note: str | None = None
     ) -> IncidentDetail:
-        """Close with a disposition from the catalogue; units still working are cleared."""
+        """Close with a catalogue disposition; units still working are cleared."""
         if not triage_bridge.is_disposition(disposition):
             raise InvalidInput(
                 f"Unknown disposition {disposition!r}.", field="disposition"
@@ -416,7 +417,8 @@ class IncidentServices(ServiceBase):
             status = UnitStatus(unit.status)
             if status in (UnitStatus.TRANSPORTING, UnitStatus.AT_HOSPITAL):
                 raise InvalidTransition(
-                    f"{unit.callsign} is still {status.value}; clear it before closing.",
+                    f"{unit.callsign} is still {status.value}; "
+                    "clear it before closing.",
                     callsign=unit.callsign,
                 )
             self._finish_assignment(session, assignment, unit, end)

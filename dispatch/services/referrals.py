@@ -50,7 +50,8 @@ class ReferralServices(ServiceBase):
             current = ReferralStatus(referral.status)
             if new not in _NEXT[current]:
                 raise InvalidTransition(
-                    f"Referral {referral_id} is {current.value} and cannot become {new.value}."
+                    f"Referral {referral_id} is {current.value} "
+                    f"and cannot become {new.value}."
                 )
             now = self.clock.now()
             referral.status = new

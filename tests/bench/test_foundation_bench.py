@@ -35,12 +35,8 @@ def test_open_create_assign(benchmark, bench_services, db_url):
         return incident, callsign
 
     def release(result):
-        incident, callsign = result
+        _incident, callsign = result
         services.report_status(callsign, "available")
-
-    def run_and_release():
-        result = sequence()
-        return result
 
     results = []
 

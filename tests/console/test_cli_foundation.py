@@ -49,7 +49,8 @@ def test_tail_prints_events_as_json_lines(tmp_path):
     run("init", "--db", url)
     result = run("log", "tail", "--db", url, "--json", "-n", "5")
     lines = [json.loads(line) for line in result.output.splitlines()]
-    assert lines and lines[-1]["kind"] == "roster.loaded"
+    assert lines
+    assert lines[-1]["kind"] == "roster.loaded"
 
 
 def test_commands_refuse_an_uninitialised_database(tmp_path):

@@ -178,7 +178,9 @@ def test_caller_history_flags_prank_numbers(services):
     assert (history.prank, history.silent, history.calls) == (2, 1, 3)
     assert history.flagged
     clean = services.caller_history("081200000000")
-    assert clean is not None and not clean.flagged and clean.calls == 0
+    assert clean is not None
+    assert not clean.flagged
+    assert clean.calls == 0
 
 
 def test_drafts_survive_and_go_away_with_the_outcome(services):
@@ -208,7 +210,8 @@ def test_referral_is_acknowledged_then_resolved(services):
     with pytest.raises(InvalidTransition):
         services.acknowledge_referral(referral.id)
     kinds = [e.kind for e in services.events_after(0)]
-    assert "referral.acknowledged" in kinds and "referral.resolved" in kinds
+    assert "referral.acknowledged" in kinds
+    assert "referral.resolved" in kinds
     assert [r.id for r in services.referrals(status=ReferralStatus.RESOLVED)] == [
         referral.id
     ]

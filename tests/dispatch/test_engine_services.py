@@ -89,7 +89,8 @@ def test_duplicates_near_an_open_incident(services, clock):
         lat=ALUN_ALUN["lat"] + 0.0005, lon=ALUN_ALUN["lon"], type_code="FIRE-HOUSE"
     )
     assert [d.incident_id for d in near] == [incident.id]
-    assert near[0].distance_m is not None and near[0].distance_m < 100
+    assert near[0].distance_m is not None
+    assert near[0].distance_m < 100
     far = services.duplicate_candidates(
         lat=RSUD["lat"] - 0.03, lon=RSUD["lon"], type_code="TREE"
     )

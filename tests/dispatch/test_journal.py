@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select, update
 
 from dispatch import journal
 from dispatch.db import read_session, write_session
+from dispatch.errors import InvalidInput
 from dispatch.models import Event, JournalHead
 from tests.dispatch.conftest import new_incident
 
@@ -51,7 +52,7 @@ def test_events_after_is_a_feed(services):
 def test_a_failed_service_call_writes_no_event(services):
     call = services.open_call({})
     last = services.last_event_id()
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput):
         services.create_incident(call.id)
     assert services.last_event_id() == last
 

@@ -34,9 +34,11 @@ def test_upgrade_head_matches_the_models_on_postgresql(postgres_url):
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []
     finally:
+        # Leave the schema as the session's other PostgreSQL tests expect it.
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
+        Base.metadata.create_all(engine)
         engine.dispose()
 
 

@@ -46,11 +46,13 @@ def build_machine(url: str) -> type[RuleBasedStateMachine]:
             self.engine.dispose()
 
         def _try(self, action):  # every refusal must be a typed, explained error
+            refused = ""
             try:
                 return action()
             except DispatchError as exc:
-                assert exc.message
-                return None
+                refused = exc.message
+            assert refused, "a refusal must explain itself"
+            return None
 
         @rule(seconds=st.integers(0, 900))
         def time_passes(self, seconds):
@@ -198,8 +200,9 @@ def test_random_service_sequences_sqlite(tmp_path):
 
 
 @pytest.mark.postgresql
-def test_random_service_sequences_postgresql(_postgres_schema):
-    url = _postgres_schema.url.render_as_string(hide_password=False)
+def test_random_service_sequences_postgresql(request):
+    engine = request.getfixturevalue("_postgres_schema")
+    url = engine.url.render_as_string(hide_password=False)
     machine = build_machine(url)
     machine.TestCase.settings = settings(
         max_examples=8,
