@@ -282,7 +282,9 @@ def incident_eido(
             "agentReference": agents_involved,
         }
     )
-    priority = codes.common_priority(incident.priority)
+    priority = codes.common_priority(
+        incident.priority, incident.type_code, incident.determinant
+    )
     if priority is not None:
         incident_body["incidentCommonPriorityNumber"] = priority
     if incident_location is not None:

@@ -1,11 +1,10 @@
-"""Time targets the reports measure against (from the catalogue when it loads).
+"""Time targets the reports measure against, read from the catalogue.
 
 NENA-STA-020.1: 90 % of calls answered within 15 s. NFPA 1225: alarm
 processing (answer to dispatch) within 60 s for the highest priority, 90 s
 where questioning is needed. Travel and on-scene targets per priority are the
-region's choice. The values live in the catalogue (``targets.toml``); the
-defaults below are the same numbers and are used only while the catalogue
-cannot be loaded, so a broken catalogue never stops a handover report.
+region's choice. The values live in the catalogue (``targets.toml``), which
+validates them when it loads.
 """
 
 from __future__ import annotations
@@ -40,35 +39,20 @@ class Targets:
         return self.by_priority.get(priority)
 
 
-_DEFAULT = Targets(
-    answer_s=15,
-    by_priority={
-        "P1": PriorityTarget(60, 600),
-        "P2": PriorityTarget(90, 900),
-        "P3": PriorityTarget(300, 1800),
-        "P4": PriorityTarget(900, 3600),
-    },
-    source="built-in defaults",
-)
-
-
 @cache
 def load_targets() -> Targets:
-    """The catalogue's targets, or the built-in defaults if it does not load."""
-    try:
-        from dispatch.catalogue import get_catalogue
+    """The catalogue's targets (``targets.toml``)."""
+    from dispatch.catalogue import get_catalogue
 
-        catalogue = get_catalogue()
-        return Targets(
-            answer_s=int(catalogue.answer_target_s),
-            by_priority={
-                p.value: PriorityTarget(
-                    catalogue.targets(p).dispatch_target_s,
-                    catalogue.targets(p).on_scene_target_s,
-                )
-                for p in Priority
-            },
-            source="catalogue",
-        )
-    except Exception:
-        return _DEFAULT
+    catalogue = get_catalogue()
+    return Targets(
+        answer_s=int(catalogue.answer_target_s),
+        by_priority={
+            p.value: PriorityTarget(
+                catalogue.targets(p).dispatch_target_s,
+                catalogue.targets(p).on_scene_target_s,
+            )
+            for p in Priority
+        },
+        source="catalogue",
+    )

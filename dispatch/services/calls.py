@@ -432,11 +432,17 @@ class CallServices(ServiceBase):
             )
         with self._write() as session:
             call = self._open_call(session, call_id)
-            if note:
-                cleaned = note.strip()[:4000]
+            cleaned = note.strip()[:4000] if note else None
+            if cleaned:
                 call.notes = f"{call.notes}\n{cleaned}" if call.notes else cleaned
             self._end_call(session, call, result)
-            self._event(session, "call.closed", call_id=call.id, outcome=result.value)
+            self._event(
+                session,
+                "call.closed",
+                call_id=call.id,
+                outcome=result.value,
+                note=cleaned,
+            )
             return CallView.model_validate(call)
 
     def call(self, call_id: int) -> CallView:

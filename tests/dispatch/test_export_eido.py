@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import copy
 import io
 import json
@@ -105,14 +107,21 @@ def test_required_fields_and_mapped_codes(day):
 
 
 def test_priorities_map_to_the_common_scale(day):
+    """The EIDO 0-10 priority is the catalogue level's, and never inverts the bands."""
+    from dispatch import catalogue
+
     services, _ = day
-    seen = {}
+    seen: dict[str, set[int]] = {}
     for number in all_numbers(services):
+        detail = services.incident(number)
         inc = export(services, number)["incidentComponent"]
-        seen[inc["incidentPriorityInternalText"]] = inc["incidentCommonPriorityNumber"]
-    assert seen.get("P1") == 10
-    ordered = [seen[p] for p in ("P1", "P2", "P3", "P4") if p in seen]
-    assert ordered == sorted(ordered, reverse=True)
+        level = catalogue.incident_type(detail.type_code).levels[detail.determinant]
+        assert inc["incidentCommonPriorityNumber"] == level.eido_priority
+        seen.setdefault(detail.priority, set()).add(inc["incidentCommonPriorityNumber"])
+    assert "P1" in seen
+    bands = [seen[p] for p in ("P1", "P2", "P3", "P4") if p in seen]
+    for higher, lower in itertools.pairwise(bands):
+        assert min(higher) >= max(lower)
 
 
 def test_schema_rejects_missing_fields_and_bad_values(day):
