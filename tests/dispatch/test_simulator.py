@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +15,8 @@ from dispatch.clock import FixedClock
 from dispatch.db import make_engine, read_session
 from dispatch.enums import Priority, UnitStatus
 from dispatch.models import Call, Incident
+from dispatch.schemas import IncidentDetail
+from dispatch.services import DispatchService
 from dispatch.simulator import (
     ProfileError,
     SimulationConfig,
@@ -21,7 +24,12 @@ from dispatch.simulator import (
     load_profile,
     simulate,
 )
-from dispatch.simulator.calls import PlaceSampler, generate_calls, level_choices
+from dispatch.simulator.calls import (
+    CallSpec,
+    PlaceSampler,
+    generate_calls,
+    level_choices,
+)
 from dispatch.simulator.metrics import IncidentRecord, UnitRecord, summarise
 from dispatch.simulator.policies import ClosestIdlePolicy, EnginePolicy, missing_slots
 from dispatch.testing import DEFAULT_START, make_services
@@ -35,7 +43,9 @@ def places():
     return PlaceSampler(load_pack("blitar"))
 
 
-def _calls(places, *, seed=1, hours=24.0, rate_scale=1.0):
+def _calls(
+    places: PlaceSampler, *, seed: int = 1, hours: float = 24.0, rate_scale: float = 1.0
+) -> list[CallSpec]:
     return generate_calls(
         seed=seed,
         profile=load_profile(),
@@ -79,7 +89,8 @@ def test_the_outcome_mix_follows_the_record(places):
         c for s in range(1, 6) for c in _calls(places, seed=s, hours=24, rate_scale=20)
     ]
     share = {
-        k: sum(c.outcome == k for c in calls) / len(calls) for k in ("prank", "silent")
+        k: sum(1 for c in calls if c.outcome == k) / len(calls)
+        for k in ("prank", "silent")
     }
     assert share["prank"] == pytest.approx(34 / 150, abs=0.05)
     assert share["silent"] == pytest.approx(55 / 150, abs=0.05)
@@ -108,7 +119,15 @@ def test_a_bad_profile_names_the_key(tmp_path):
 # -- the figures ---------------------------------------------------------------
 
 
-def _record(i, priority, received, created, assigned, on_scene, target, **by_type):
+def _record(
+    i: int,
+    priority: Priority,
+    received: float,
+    created: float,
+    assigned: float | None,
+    on_scene: float | None,
+    target: float,
+) -> IncidentRecord:
     return IncidentRecord(
         incident_id=i,
         number=f"112-{i:04d}",
@@ -197,7 +216,13 @@ def sim_services():
     engine.dispose()
 
 
-def _incident_at(services, lat, lon, type_code="MED-SICK", answers=None):
+def _incident_at(
+    services: DispatchService,
+    lat: float | None,
+    lon: float | None,
+    type_code: str = "MED-SICK",
+    answers: dict[str, str] | None = None,
+) -> IncidentDetail:
     call = services.open_call({})
     return services.create_incident(
         call.id,
@@ -261,14 +286,14 @@ def test_engine_policy_serves_p1_first_when_one_ambulance_is_left(sim_services):
     assert [(a.incident_id, a.callsign) for a in made] == [(high.id, "AMB-05")]
 
 
-def _answers(type_code, priority):
+def _answers(type_code: str, priority: str) -> dict[str, str]:
     return next(c.answers for c in level_choices(type_code) if c.priority == priority)
 
 
 # -- whole runs ---------------------------------------------------------------
 
 
-def _small(**kw):
+def _small(**kw: Any) -> SimulationConfig:
     return SimulationConfig(**{"seed": 3, "hours": 8, "rate_scale": 5, **kw})
 
 
@@ -295,6 +320,7 @@ def test_a_run_leaves_a_consistent_database(tmp_path):
     start = result.start
     for record in result.incidents:
         row = incidents[record.incident_id]
+        assert row.first_on_scene_at is not None
         on_scene = (row.first_on_scene_at.replace(tzinfo=UTC) - start).total_seconds()
         assert on_scene == pytest.approx(record.first_on_scene_s, abs=1e-3)
         assert row.status == "closed"

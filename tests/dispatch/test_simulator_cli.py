@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from console.cli import main
 
 
-def run(*args: str):
+def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["simulate", *args], catch_exceptions=False)
 
 
