@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from dispatch.clock import ensure_utc
@@ -67,30 +67,104 @@ def event_digest(
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def _head(session: Session, *, lock: bool) -> JournalHead:
+_EVENTS: Table = Event.__table__  # type: ignore[assignment]  # mapped to a Table
+_HEAD: Table = JournalHead.__table__  # type: ignore[assignment]  # mapped to a Table
+_SELECT_TAIL = (
+    select(_HEAD.c.last_id, _HEAD.c.last_hash)
+    .where(_HEAD.c.id == _HEAD_ID)
+    .with_for_update()
+)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == _HEAD_ID)
+    .values(last_id=bindparam("new_id"), last_hash=bindparam("new_hash"))
+)
+
+
+@dataclass
+class _Tail:
+    """The chain's end as this transaction sees it (under the journal lock)."""
+
+    last_id: int
+    last_hash: str
+
+
+def _tail(session: Session) -> _Tail:
+    """Lock the head row (creating it on first use) and remember the chain's end.
+
+    Read once per transaction with a Core statement; later appends in the same
+    transaction reuse it.
+    """
     cached = session.info.get(_HEAD_KEY)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    head = session.get(JournalHead, _HEAD_ID, with_for_update=lock or None)
-    if head is None:
-        head = JournalHead(
-            id=_HEAD_ID,
-            last_id=0,
-            last_hash=GENESIS_HASH,
-            base_id=0,
-            base_hash=GENESIS_HASH,
+    connection = session.connection()
+    row = connection.execute(_SELECT_TAIL).one_or_none()
+    if row is None:
+        connection.execute(
+            insert(_HEAD).values(
+                id=_HEAD_ID,
+                last_id=0,
+                last_hash=GENESIS_HASH,
+                base_id=0,
+                base_hash=GENESIS_HASH,
+            )
         )
-        session.add(head)
-        session.flush()
-    if lock:
-        # Locked for the rest of the transaction: later appends reuse it.
-        session.info[_HEAD_KEY] = head
-    return head
+        tail = _Tail(0, GENESIS_HASH)
+    else:
+        tail = _Tail(row.last_id, row.last_hash)
+    session.info[_HEAD_KEY] = tail
+    return tail
 
 
 def lock_journal(session: Session) -> None:
     """Take the journal's write lock for this transaction (call it first)."""
-    _head(session, lock=True)
+    _tail(session)
+
+
+def _prepare(tail: _Tail, event: dict[str, Any]) -> dict[str, Any]:
+    """Give one event its id and hashes and move the tail past it."""
+    body = _jsonable(event.get("payload") or {})
+    event_id = tail.last_id + 1
+    at = ensure_utc(event["at"])
+    digest = event_digest(
+        prev_hash=tail.last_hash,
+        event_id=event_id,
+        at=at,
+        actor=event["actor"],
+        terminal=event["terminal"],
+        kind=event["kind"],
+        incident_id=event.get("incident_id"),
+        call_id=event.get("call_id"),
+        unit_id=event.get("unit_id"),
+        payload=body,
+    )
+    row = {
+        "id": event_id,
+        "at": at,
+        "actor": event["actor"],
+        "terminal": event["terminal"],
+        "kind": event["kind"],
+        "incident_id": event.get("incident_id"),
+        "call_id": event.get("call_id"),
+        "unit_id": event.get("unit_id"),
+        "payload": body,
+        "prev_hash": tail.last_hash,
+        "hash": digest,
+    }
+    tail.last_id, tail.last_hash = event_id, digest
+    return row
+
+
+def _write(session: Session, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert events (one batch) and move the head, inside the caller's transaction."""
+    session.flush()  # the rows the events refer to go first
+    tail = _tail(session)
+    rows = [_prepare(tail, event) for event in events]
+    connection = session.connection()
+    connection.execute(insert(_EVENTS), rows)
+    connection.execute(_MOVE_HEAD, {"new_id": tail.last_id, "new_hash": tail.last_hash})
+    return rows
 
 
 def append(
@@ -106,38 +180,22 @@ def append(
     payload: dict[str, Any] | None = None,
 ) -> Event:
     """Append one event to the chain inside the caller's transaction."""
-    head = _head(session, lock=True)
-    body = _jsonable(payload or {})
-    event_id = head.last_id + 1
-    digest = event_digest(
-        prev_hash=head.last_hash,
-        event_id=event_id,
-        at=at,
-        actor=actor,
-        terminal=terminal,
-        kind=kind,
-        incident_id=incident_id,
-        call_id=call_id,
-        unit_id=unit_id,
-        payload=body,
+    (row,) = _write(
+        session,
+        [
+            {
+                "at": at,
+                "actor": actor,
+                "terminal": terminal,
+                "kind": kind,
+                "incident_id": incident_id,
+                "call_id": call_id,
+                "unit_id": unit_id,
+                "payload": payload,
+            }
+        ],
     )
-    event = Event(
-        id=event_id,
-        at=ensure_utc(at),
-        actor=actor,
-        terminal=terminal,
-        kind=kind,
-        incident_id=incident_id,
-        call_id=call_id,
-        unit_id=unit_id,
-        payload=body,
-        prev_hash=head.last_hash,
-        hash=digest,
-    )
-    session.add(event)
-    head.last_id = event_id
-    head.last_hash = digest
-    return event
+    return Event(**row)
 
 
 _PENDING_KEY = "siaga_journal_pending"
@@ -156,11 +214,8 @@ def defer(session: Session, **event: Any) -> None:
 def flush_pending(session: Session) -> None:
     """Append every deferred event of this transaction, in the order recorded."""
     pending = session.info.pop(_PENDING_KEY, None)
-    if not pending:
-        return
-    for event in pending:
-        append(session, **event)
-    session.flush()
+    if pending:
+        _write(session, pending)
 
 
 def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
