@@ -33,26 +33,13 @@ from dispatch import journal
 from dispatch.clock import ensure_utc
 from dispatch.config import EngineSettings, default_data_dir
 from dispatch.db import read_session, write_session
-from dispatch.journal import GENESIS_HASH, canonical_time, verify_rows
+from dispatch.journal import EVENT_FIELDS, GENESIS_HASH, canonical_time, verify_rows
 from dispatch.models import Event, JournalHead
 from dispatch.reports.window import shift_window
 
 FORMAT = "siaga-journal-archive"
 VERSION = 1
 _NAME = re.compile(r"^journal-(\d{12})-(\d{12})(?:-[0-9-]+)?\.jsonl\.gz$")
-_FIELDS = (
-    "id",
-    "at",
-    "actor",
-    "terminal",
-    "kind",
-    "incident_id",
-    "call_id",
-    "unit_id",
-    "payload",
-    "prev_hash",
-    "hash",
-)
 
 
 class ArchiveError(Exception):
@@ -101,7 +88,7 @@ class ArchiveHeader:
 
 
 def _row_json(row: tuple[Any, ...]) -> str:
-    record = dict(zip(_FIELDS, row, strict=True))
+    record = dict(zip(EVENT_FIELDS, row, strict=True))
     record["at"] = canonical_time(record["at"])
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -110,7 +97,7 @@ def _row_from_json(line: str) -> tuple[Any, ...]:
     data = json.loads(line)
     at = datetime.strptime(data["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     data["at"] = at
-    return tuple(data[name] for name in _FIELDS)
+    return tuple(data[name] for name in EVENT_FIELDS)
 
 
 def file_sha256(path: Path) -> str:
@@ -383,7 +370,7 @@ def import_archive(engine: Engine, path: Path) -> ArchiveResult:
             session.execute(
                 insert(Event),
                 [
-                    dict(zip(_FIELDS, r, strict=True))
+                    dict(zip(EVENT_FIELDS, r, strict=True))
                     for r in rows[start : start + 5000]
                 ],
             )

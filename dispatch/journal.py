@@ -268,19 +268,22 @@ class VerifyReport:
         return self.problem is None
 
 
-_COLUMNS = (
-    Event.id,
-    Event.at,
-    Event.actor,
-    Event.terminal,
-    Event.kind,
-    Event.incident_id,
-    Event.call_id,
-    Event.unit_id,
-    Event.payload,
-    Event.prev_hash,
-    Event.hash,
+#: The fields of an event row, in the order :func:`iter_event_rows` yields them
+#: (also the record layout of archives and shift exports).
+EVENT_FIELDS = (
+    "id",
+    "at",
+    "actor",
+    "terminal",
+    "kind",
+    "incident_id",
+    "call_id",
+    "unit_id",
+    "payload",
+    "prev_hash",
+    "hash",
 )
+_COLUMNS = tuple(getattr(Event, name) for name in EVENT_FIELDS)
 
 
 def iter_event_rows(session: Session, batch: int = 5000) -> Iterator[tuple[Any, ...]]:

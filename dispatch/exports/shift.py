@@ -17,24 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch import journal
-from dispatch.journal import canonical_time
+from dispatch.journal import EVENT_FIELDS, canonical_time
 from dispatch.models import Event
 from dispatch.reports.window import ShiftWindow
 
 FORMAT = "siaga-shift-export"
-_FIELDS = (
-    "id",
-    "at",
-    "actor",
-    "terminal",
-    "kind",
-    "incident_id",
-    "call_id",
-    "unit_id",
-    "payload",
-    "prev_hash",
-    "hash",
-)
 
 
 def shift_rows(session: Session, window: ShiftWindow) -> Iterator[tuple[Any, ...]]:
@@ -56,7 +43,7 @@ def shift_rows(session: Session, window: ShiftWindow) -> Iterator[tuple[Any, ...
 
 def event_line(row: tuple[Any, ...]) -> str:
     """One event as a canonical JSON line (no newline)."""
-    record = dict(zip(_FIELDS, row, strict=True))
+    record = dict(zip(EVENT_FIELDS, row, strict=True))
     record["at"] = canonical_time(record["at"])
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
