@@ -11,6 +11,7 @@ failing half-way with "database is locked".
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,10 +29,27 @@ BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "siaga_write"
 
 
+def canonical_json(value: Any) -> str:
+    """The one JSON text of a value: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine for ``url`` with the pragmas and options the engine needs."""
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    kwargs: dict[str, Any] = {
+        "echo": echo,
+        "future": True,
+        # JSON columns hold one canonical text (sorted keys, no spaces), so the
+        # journal can re-hash a payload from its stored text without parsing it.
+        "json_serializer": canonical_json,
+    }
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         in_memory = database in ("", ":memory:") or database.startswith("file::memory:")

@@ -17,7 +17,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import (
+    String,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from dispatch.clock import ensure_utc
@@ -375,14 +386,138 @@ def verify_rows(
     return VerifyReport(checked, first, last, None)
 
 
+def _text_digest(
+    prev_hash: str,
+    event_id: int,
+    at_text: str,
+    actor: str,
+    terminal: str,
+    kind: str,
+    incident_id: int | None,
+    call_id: int | None,
+    unit_id: int | None,
+    payload_text: str,
+) -> str:
+    """:func:`event_digest` built from stored text (identical result, no parsing).
+
+    The body is the canonical JSON :func:`event_digest` hashes, assembled in its
+    sorted key order with the payload's stored canonical text spliced in.
+    """
+    text = _encode_text
+    body = (
+        '{"actor":' + text(actor)
+        + ',"at":"' + at_text
+        + '","call_id":' + _id_text(call_id)
+        + ',"id":' + str(event_id)
+        + ',"incident_id":' + _id_text(incident_id)
+        + ',"kind":' + text(kind)
+        + ',"payload":' + payload_text
+        + ',"terminal":' + text(terminal)
+        + ',"unit_id":' + _id_text(unit_id)
+        + "}"
+    )  # fmt: skip
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+_encode_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _id_text(value: int | None) -> str:
+    return "null" if value is None else str(value)
+
+
+def _raw_columns(session: Session) -> tuple[Any, ...]:
+    """Event columns with ``at`` as canonical text and ``payload`` as stored text."""
+    if session.get_bind().dialect.name == "postgresql":
+        at_text: Any = func.to_char(
+            func.timezone("UTC", Event.at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
+        )
+        payload: Any = cast(Event.payload, Text)
+    else:
+        # SQLAlchemy stores SQLite datetimes as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
+        at_text = func.replace(type_coerce(Event.at, String), " ", "T") + "Z"
+        payload = type_coerce(Event.payload, Text)
+    return (
+        Event.id,
+        at_text,
+        Event.actor,
+        Event.terminal,
+        Event.kind,
+        Event.incident_id,
+        Event.call_id,
+        Event.unit_id,
+        payload,
+        Event.prev_hash,
+        Event.hash,
+    )
+
+
+def _verify_stored(
+    session: Session, *, start_id: int, start_hash: str, batch: int = 20_000
+) -> VerifyReport:
+    """Walk the stored chain reading raw text: the fast path of :func:`verify_chain`."""
+    columns = _raw_columns(session)
+    expected_id = start_id + 1
+    running = start_hash
+    checked = 0
+    first: int | None = None
+    last: int | None = None
+    after: int | None = None
+    while True:
+        query = select(*columns).order_by(Event.id).limit(batch)
+        if after is not None:
+            query = query.where(Event.id > after)
+        rows = session.execute(query).all()
+        if not rows:
+            return VerifyReport(checked, first, last, None)
+        for row in rows:
+            (
+                event_id,
+                at,
+                actor,
+                terminal,
+                kind,
+                incident,
+                call,
+                unit,
+                payload,
+                prev,
+                digest,
+            ) = row
+            if first is None:
+                first = event_id
+            if event_id != expected_id:
+                what = "missing" if event_id > expected_id else "out of order"
+                problem = f"event {expected_id} is {what} (found {event_id} next)"
+                return VerifyReport(
+                    checked, first, last, ChainProblem(expected_id, problem)
+                )
+            if prev != running:
+                problem = f"event {event_id} does not link to event {event_id - 1}"
+                return VerifyReport(
+                    checked, first, last, ChainProblem(event_id, problem)
+                )
+            recomputed = _text_digest(
+                prev, event_id, at, actor, terminal, kind, incident, call, unit, payload
+            )
+            if recomputed != digest:
+                problem = f"event {event_id} was altered (hash mismatch)"
+                return VerifyReport(
+                    checked, first, last, ChainProblem(event_id, problem)
+                )
+            running = digest
+            checked += 1
+            last = event_id
+            expected_id += 1
+        after = rows[-1][0]
+
+
 def verify_chain(session: Session) -> VerifyReport:
     """Verify the online journal from its base to its head."""
     head = session.get(JournalHead, _HEAD_ID)
     base_id = head.base_id if head else 0
     base_hash = head.base_hash if head else GENESIS_HASH
-    report = verify_rows(
-        iter_event_rows(session), start_id=base_id, start_hash=base_hash
-    )
+    report = _verify_stored(session, start_id=base_id, start_hash=base_hash)
     if not report.ok or head is None:
         return report
     last_seen = report.last_id if report.last_id is not None else base_id

@@ -147,3 +147,29 @@ def test_rewritten_chain_without_the_head_is_noticed(services, engine):
     assert not report.ok
     with read_session(engine) as session:
         assert session.get(JournalHead, 1).last_hash != running
+
+
+def test_stored_text_hashes_like_the_parsed_event(services, engine):
+    """verify_chain re-hashes stored text; it must agree with event_digest."""
+    incident = new_incident(services)
+    services.add_note(incident.id, "Korban: Bu Siti — luka ringan, 2 orang “terjepit”")
+    with read_session(engine) as session:
+        fast = journal.verify_chain(session)
+        slow = journal.verify_rows(journal.iter_event_rows(session))
+    assert fast.ok, fast.problem
+    assert slow.ok, slow.problem
+    assert fast.checked == slow.checked == services.last_event_id()
+
+
+def test_rewritten_payload_is_named(services, engine):
+    """A payload rewritten through the ORM (new canonical text) is still caught."""
+    new_incident(services)
+    target = services.last_event_id()
+    with write_session(engine) as session:
+        session.execute(
+            update(Event)
+            .where(Event.id == target)
+            .values(payload={"forged": True, "x": 1})
+        )
+    report = verify(engine)
+    assert report.problem.position == target
