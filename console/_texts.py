@@ -288,6 +288,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "board.none": ("belum ada unit", "no unit yet"),
     "board.handoff": ("Diserahkan", "Handed off"),
     "board.history": ("Riwayat", "History"),
+    "board.loading": ("Memuat rincian…", "Loading details…"),
     "board.recommendation": (
         "Rekomendasi unit (a: terima)",
         "Recommended units (a: accept)",

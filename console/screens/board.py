@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
@@ -82,12 +83,21 @@ class BoardScreen(Screen[None]):
     CSS_PATH = "board.tcss"
     BINDINGS = bindings_for("board")
 
+    #: Seconds the cursor must rest on an incident before its details are
+    #: fetched: scrolling through the queue shows the row's own data at once
+    #: and asks the engine only for the incident the dispatcher stops on.
+    DETAIL_DELAY = 0.1
+
     def __init__(self) -> None:
         super().__init__(id="board")
         self.detail: IncidentDetail | None = None
         self.recommendation: Any = None
         self.history: list[EventView] = []
         self.loaded = False
+        self._detail_timer: Timer | None = None
+        self._body_loading = False
+        #: The incident the detail pane shows (its summary or its details).
+        self._pane_id: int | None = None
 
     @property
     def siaga(self) -> SiagaApp:
@@ -102,10 +112,10 @@ class BoardScreen(Screen[None]):
                 yield IncidentTable(id="queue")
                 yield Label(_("board.units"), id="units-title", classes="pane-title")
                 yield UnitBoard(id="units")
-            with VerticalScroll(id="detail-pane"):
-                yield Static(id="detail")
-                yield Static(id="recommendation")
-                yield Static(id="history")
+            with Vertical(id="detail-pane"):
+                yield Static(id="detail-head")
+                with VerticalScroll(id="detail-scroll"):
+                    yield Static(id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -186,10 +196,24 @@ class BoardScreen(Screen[None]):
 
     @on(IncidentTable.Selected)
     def _selected(self, message: IncidentTable.Selected) -> None:
-        if message.incident_id is not None and (
-            self.detail is None or self.detail.id != message.incident_id
-        ):
-            self._load_detail(message.incident_id)
+        incident_id = message.incident_id
+        if incident_id is None or incident_id == self._pane_id:
+            return
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        if self.detail is not None and self.detail.id == incident_id:
+            self._pane_id = incident_id
+            self._show_detail()
+            return
+        # Show what the row already knows now; fetch the rest once the cursor
+        # rests (a held arrow key must not queue a database round trip per row).
+        summary = self.query_one(IncidentTable).rows_by_id.get(incident_id)
+        if summary is not None:
+            self._pane_id = incident_id
+            self._show_summary(summary)
+        self._detail_timer = self.set_timer(
+            self.DETAIL_DELAY, lambda: self._load_detail(incident_id)
+        )
 
     @work(
         thread=True,
@@ -227,38 +251,81 @@ class BoardScreen(Screen[None]):
 
     # -- the detail pane --------------------------------------------------------------
 
-    def _show_detail(self) -> None:
-        detail_widget = self.query_one("#detail", Static)
-        rec_widget = self.query_one("#recommendation", Static)
-        history_widget = self.query_one("#history", Static)
-        d = self.detail
-        if d is None:
-            detail_widget.update(Text(_("board.no-selection"), style="dim"))
-            rec_widget.update("")
-            history_widget.update("")
-            return
+    #: Lines of the pane's head (see :meth:`_head_text`; ``board.tcss`` agrees).
+    HEAD_LINES = 5
+
+    def _head_text(self, row: IncidentSummary) -> Text:
+        """Priority, number, status, type, place, area, time and caller.
+
+        Always :data:`HEAD_LINES` lines, never wrapped: the head has a fixed
+        height, so showing another incident repaints five lines and nothing
+        moves (a layout pass would repaint the whole board).
+        """
         zone = self.siaga.services.settings.zone
-        text = priority_text(d.priority)
-        text.append(f" {d.number}  ", style="bold")
-        text.append_text(status_text(d.status))
-        choice = get_type(d.type_code)
+        text = priority_text(row.priority)
+        text.append(f" {row.number}  ", style="bold")
+        text.append_text(status_text(row.status))
+        choice = get_type(row.type_code)
         text.append(
-            f"\n{d.type_code} {choice.name if choice else ''} · {d.determinant}\n"
+            f"\n{row.type_code} {choice.name if choice else ''} · {row.determinant}\n"
         )
-        place = d.place_name or d.location_text or ""
         text.append(f"{_('board.place')}: ", style="dim")
-        text.append(place + "\n")
-        if d.kelurahan or d.kecamatan:
+        text.append((row.place_name or row.location_text or "") + "\n")
+        if row.kelurahan or row.kecamatan:
             text.append(
-                f"  {_('place.kel')} {d.kelurahan or '-'} · {_('place.kec')} {d.kecamatan or '-'}\n"
+                f"{_('place.kel')} {row.kelurahan or '-'} · "
+                f"{_('place.kec')} {row.kecamatan or '-'}"
             )
-        if d.caller_number or d.caller_name:
+        text.append("\n")
+        text.append(f"{_('board.received')}: ", style="dim")
+        text.append(row.call_received_at.astimezone(zone).strftime("%H:%M:%S"))
+        caller_name = getattr(row, "caller_name", None)
+        if row.caller_number or caller_name:
             from dispatch.phone import display_number
 
-            text.append(f"{_('board.caller')}: ", style="dim")
-            text.append(f"{d.caller_name or ''} {display_number(d.caller_number)}\n")
-        text.append(f"{_('board.received')}: ", style="dim")
-        text.append(d.call_received_at.astimezone(zone).strftime("%H:%M:%S") + "\n")
+            text.append(f"  {_('board.caller')}: ", style="dim")
+            text.append(f"{caller_name or ''} {display_number(row.caller_number)}")
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        return text
+
+    def _set_head(self, text: Text) -> None:
+        self.query_one("#detail-head", Static).update(text, layout=False)
+
+    def _set_body(self, text: Text) -> None:
+        """Show ``text`` below the head, re-laying out only if its height changes.
+
+        The body is at least as tall as its scroll area (``board.tcss``), so
+        an incident whose details fit repaints the pane and nothing else.
+        """
+        widget = self.query_one("#detail", Static)
+        pane = self.query_one("#detail-scroll", VerticalScroll)
+        width = widget.content_region.width
+        if width <= 0 or not widget.size.height:
+            widget.update(text)
+            return
+        needed = len(text.wrap(self.app.console, width))
+        height = max(needed, pane.scrollable_content_region.height)
+        widget.update(text, layout=height != widget.outer_size.height)
+
+    def _show_summary(self, row: IncidentSummary) -> None:
+        """What the queue row knows, shown at once while the details load."""
+        self._set_head(self._head_text(row))
+        if not self._body_loading:
+            self._body_loading = True
+            self._set_body(Text(_("board.loading"), style="dim"))
+
+    def _show_detail(self) -> None:
+        d = self.detail
+        self._body_loading = False
+        self._pane_id = d.id if d is not None else None
+        if d is None:
+            self._set_head(Text(_("board.no-selection"), style="dim"))
+            self._set_body(Text(""))
+            return
+        zone = self.siaga.services.settings.zone
+        self._set_head(self._head_text(d))
+        text = Text()
         if d.answers:
             answers = ", ".join(f"{k}={v}" for k, v in d.answers.items())
             text.append(f"{_('board.answers')}: ", style="dim")
@@ -280,8 +347,9 @@ class BoardScreen(Screen[None]):
             text.append(f"{h.agency_code} · {_('handoff.' + h.status.value)}\n")
         for n in d.narrative[-3:]:
             text.append(f"✎ {n.text}\n", style="italic")
-        detail_widget.update(text)
-        rec_widget.update(self._recommendation_text())
+        text.append("\n")
+        text.append_text(self._recommendation_text())
+        text.append("\n")
         hist = Text(_("board.history") + "\n", style="bold")
         for event in self.history[-8:]:
             hist.append(event.at.astimezone(zone).strftime("%H:%M:%S "), style="dim")
@@ -292,7 +360,8 @@ class BoardScreen(Screen[None]):
             if callsign:
                 hist.append(f" {callsign}")
             hist.append("\n")
-        history_widget.update(hist)
+        text.append_text(hist)
+        self._set_body(text)
 
     def _recommendation_text(self) -> Text:
         text = Text(_("board.recommendation") + "\n", style="bold")

@@ -17,6 +17,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 from console.i18n import _
+from console.widgets.row_table import RowTable
 from console.widgets.timers import elapsed, priority_text, targets, timer_text
 from dispatch.enums import IncidentStatus, Priority
 from dispatch.schemas import IncidentSummary
@@ -65,7 +66,7 @@ def _cells(incident: IncidentSummary, now: datetime) -> tuple[object, ...]:
     )
 
 
-class IncidentTable(DataTable[object]):
+class IncidentTable(RowTable):
     """Open incidents in the engine's queue order, keyed by incident id."""
 
     class Selected(Message):

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from console.i18n import _
+from console.widgets.row_table import RowTable
 from console.widgets.timers import clock_text, elapsed
 from dispatch.enums import UnitStatus
 from dispatch.schemas import UnitView
@@ -49,7 +49,7 @@ def _cells(unit: UnitView, now: datetime) -> tuple[object, ...]:
     )
 
 
-class UnitBoard(DataTable[object]):
+class UnitBoard(RowTable):
     """Units by agency then callsign, keyed by callsign."""
 
     def __init__(self, *, id: str) -> None:
