@@ -424,14 +424,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "language.changed": ("Bahasa: Indonesia", "Language: English"),
     "cmd.theme": ("Tema gelap/terang", "Dark/light theme"),
     "cmd.language": ("Bahasa Indonesia/Inggris", "Indonesian/English"),
-    "placeholder.supervisor": (
-        "Layar supervisor belum terpasang.",
-        "The supervisor screen is not installed yet.",
-    ),
-    "placeholder.map": (
-        "Layar peta belum terpasang.",
-        "The map screen is not installed yet.",
-    ),
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {

@@ -10,19 +10,18 @@ banner — never a traceback.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Footer, Static
 
 from console.bindings import BY_ID, bindings_for, display_keys, relabel
 from console.config import ConsoleSettings
@@ -67,31 +66,6 @@ THEMES = (
 )
 
 
-class PlaceholderScreen(Screen[None]):
-    """Stands in for a screen whose module is not installed yet."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__()
-        self.key = key
-
-    def compose(self) -> Any:
-        yield Static(_(self.key), id="placeholder")
-        yield Footer()
-
-
-def _external(module: str, name: str, placeholder: str) -> Callable[[], Screen[Any]]:
-    """A factory for another engineer's screen, or a placeholder while it is missing."""
-
-    def make() -> Screen[Any]:
-        try:
-            cls = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            return PlaceholderScreen(placeholder)
-        return cls()  # type: ignore[no-any-return]
-
-    return make
-
-
 def _intake() -> Screen[Any]:
     from console.screens.intake import IntakeScreen
 
@@ -104,26 +78,52 @@ def _board() -> Screen[Any]:
     return BoardScreen()
 
 
+def _commands() -> type[Provider]:
+    from console.commands import SiagaCommands
+
+    return SiagaCommands
+
+
+def _supervisor() -> Screen[Any]:
+    from console.screens.supervisor import SupervisorScreen
+
+    return SupervisorScreen()
+
+
+def _map() -> Screen[Any]:
+    from console.screens.map import MapScreen
+
+    return MapScreen()
+
+
 class SiagaApp(App[None]):
     """The Siaga 112 console."""
 
     TITLE = "Siaga 112"
     CSS_PATH = "app.tcss"
-    MODES = {
+    # Screens are built on first use: their modules (and the map's geometry)
+    # are imported then, not at start-up.
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "intake": _intake,
         "board": _board,
-        "supervisor": _external(
-            "console.screens.supervisor", "SupervisorScreen", "placeholder.supervisor"
-        ),
-        "map": _external("console.screens.map", "MapScreen", "placeholder.map"),
+        "supervisor": _supervisor,
+        "map": _map,
     }
     DEFAULT_MODE = "intake"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for("app"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # Textual's own annotation makes this an instance variable to mypy, so it
+    # cannot be a ClassVar here; it is never mutated.
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [  # noqa: RUF012
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = (
+        App.COMMANDS | {_commands}
+    )
 
     db_trouble: reactive[str] = reactive("")
     """Engine message while the database is locked or unreachable; empty when fine."""
@@ -135,6 +135,7 @@ class SiagaApp(App[None]):
         *,
         follow: bool = True,
         settings_warning: str | None = None,
+        check_schema: Callable[[], str | None] | None = None,
     ) -> None:
         self.settings = settings or ConsoleSettings(
             database_url=str(services.engine.url)
@@ -147,9 +148,10 @@ class SiagaApp(App[None]):
         self.follow_enabled = follow
         self.focus_incident_id: int | None = None
         self.settings_warning = settings_warning
-        from console.commands import SiagaCommands
-
-        self.COMMANDS = App.COMMANDS | {SiagaCommands}
+        #: Run first in the start worker: a reason the database cannot be used
+        #: (the app then exits with it), or ``None``. Checked here rather than
+        #: before start-up so that the first screen does not wait for alembic.
+        self.check_schema = check_schema
 
     # -- start-up -----------------------------------------------------------------
 
@@ -181,6 +183,11 @@ class SiagaApp(App[None]):
         description="start",
     )
     def _start(self) -> None:
+        if self.check_schema is not None:
+            problem = self.check_schema()
+            if problem is not None:
+                self.call_from_thread(self.exit, None, 1, f"siaga: {problem}")
+                return
         services = self.services
         last = services.last_event_id()
         drafts = services.open_drafts()
@@ -340,7 +347,7 @@ class SiagaApp(App[None]):
         keys = self._keymap.get(binding_id) if self._keymap else None
         return display_keys(keys or BY_ID[binding_id].keys)
 
-    # -- facts the screens need (from the engine's pack and catalogue) -------------------
+    # -- facts the screens need (from the engine's pack and catalogue) ---------
 
     def agency_codes(self) -> list[str]:
         """Agency codes of the region pack."""
@@ -364,7 +371,7 @@ class SiagaApp(App[None]):
                 for c in ("RESOLVED", "TRANSPORTED", "FALSE_ALARM", "GONE_ON_ARRIVAL")
             ]
 
-    # -- the journal and database state ---------------------------------------------------
+    # -- the journal and database state -------------------------------------------
 
     def on_journal_advanced(self, message: JournalAdvanced) -> None:
         """Remember the position and tell every screen."""

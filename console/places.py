@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from geodata.coords import parse_coordinates
-from geodata.distance import distance_m
 
 
 @dataclass(frozen=True)
@@ -143,6 +142,10 @@ class PlaceFinder:
         landmark_m: float | None = None
         pack = self._pack
         if pack is not None:
+            # Imported here: geodata.distance pulls in geopy (and aiohttp through
+            # geopy.geocoders), which start-up does not need.
+            from geodata.distance import distance_m
+
             try:
                 found = pack.kelurahan_at(lat, lon)
                 if found is not None:

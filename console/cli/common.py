@@ -98,22 +98,37 @@ def config_option(func: F) -> F:
     )(func)
 
 
-def services_from(state: CliState) -> Any:
-    """A ``DispatchService`` on the configured database (schema must exist)."""
-    from dispatch.db import make_engine
+def schema_problem(engine: Any) -> str | None:
+    """Why the database cannot be used as it is, or ``None`` when it can."""
     from dispatch.migrate import is_up_to_date
+
+    try:
+        ready = is_up_to_date(engine)
+    except Exception as exc:  # the URL points nowhere usable
+        return f"cannot open the database: {exc}"
+    if not ready:
+        return (
+            "the database is not initialised or is out of date: run `siaga init` first"
+        )
+    return None
+
+
+def services_from(state: CliState, *, check_schema: bool = True) -> Any:
+    """A ``DispatchService`` on the configured database.
+
+    With ``check_schema`` (the default) the schema must exist and be current;
+    the console passes ``False`` and runs :func:`schema_problem` in its start
+    worker instead, so that importing alembic does not delay the first screen.
+    """
+    from dispatch.db import make_engine
     from dispatch.services import DispatchService
 
     settings = state.settings()
     engine = make_engine(settings.database_url)
-    try:
-        ready = is_up_to_date(engine)
-    except Exception as exc:  # the URL points nowhere usable
-        raise click.ClickException(f"cannot open the database: {exc}") from exc
-    if not ready:
-        raise click.ClickException(
-            "the database is not initialised or is out of date: run `siaga init` first"
-        )
+    if check_schema:
+        problem = schema_problem(engine)
+        if problem is not None:
+            raise click.ClickException(problem)
     return DispatchService(engine, settings=settings)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from console.cli.common import CliState, services_from
+import click
+
+from console.cli.common import CliState, schema_problem, services_from
 
 
 def run_console(state: CliState) -> None:
@@ -14,5 +16,13 @@ def run_console(state: CliState) -> None:
     settings, warning = load_console_settings(
         database_url=engine_settings.database_url, **state.overrides
     )
-    services = services_from(state)
-    SiagaApp(services, settings, settings_warning=warning).run()
+    services = services_from(state, check_schema=False)
+    app = SiagaApp(
+        services,
+        settings,
+        settings_warning=warning,
+        check_schema=lambda: schema_problem(services.engine),
+    )
+    app.run()
+    if app.return_code:
+        raise click.exceptions.Exit(app.return_code)
