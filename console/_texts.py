@@ -6,6 +6,9 @@ panggilan kosong, rujukan, tersedia, dalam perjalanan, tiba di lokasi…).
 
 from __future__ import annotations
 
+from console._texts_ops import OPS_PAIRS
+from console._texts_responder import RESPONDER_PAIRS
+
 # Each entry: key -> (Indonesian, English).
 _PAIRS: dict[str, tuple[str, str]] = {
     # Scopes of the keymap table.
@@ -426,9 +429,22 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "cmd.language": ("Bahasa Indonesia/Inggris", "Indonesian/English"),
 }
 
+
+def _merged(*parts: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    merged: dict[str, tuple[str, str]] = {}
+    for part in parts:
+        clash = merged.keys() & part.keys()
+        if clash:  # one key, one text: a clash is a bug in a catalogue module
+            raise ValueError(f"catalogue keys defined twice: {sorted(clash)}")
+        merged.update(part)
+    return merged
+
+
+_ALL = _merged(_PAIRS, OPS_PAIRS, RESPONDER_PAIRS)
+
 CATALOGUES: dict[str, dict[str, str]] = {
-    "id": {key: pair[0] for key, pair in _PAIRS.items()},
-    "en": {key: pair[1] for key, pair in _PAIRS.items()},
+    "id": {key: pair[0] for key, pair in _ALL.items()},
+    "en": {key: pair[1] for key, pair in _ALL.items()},
 }
 
 #: Engine messages (English, from dispatch) with their Indonesian text.

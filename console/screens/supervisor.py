@@ -62,7 +62,7 @@ LOG_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 _QUEUE_COLUMNS = ("priority", "number", "type", "status", "place", "age", "units")
 _QUEUE_LABELS = {
-    "priority": "col.priority",
+    "priority": "col.prio",
     "number": "col.number",
     "type": "col.type",
     "status": "col.status",
@@ -629,7 +629,7 @@ def figures_renderable(fig: ShiftFigures) -> RenderableType:
     priorities = Table(
         title=t("sup.by-priority"), box=SIMPLE_HEAD, title_justify="left"
     )
-    priorities.add_column(t("col.priority"))
+    priorities.add_column(t("col.prio"))
     priorities.add_column(t("sup.count"), justify="right")
     for name, count in sorted(fig.incidents_by_priority.items()):
         priorities.add_row(

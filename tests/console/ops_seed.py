@@ -119,15 +119,9 @@ class OpsHost(App[None]):
         self.follower = JournalFollower(self, interval=follow_interval)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
-        from console.screens.ops_texts import set_fallback_language
+        from console.i18n import set_language
 
-        set_fallback_language(self._language)
-        try:
-            from console.i18n import set_language
-
-            set_language(self._language)
-        except ImportError:
-            pass
+        set_language(self._language)
         self.push_screen(self._first)
         self.follower.start(self.services.last_event_id())
 
