@@ -133,6 +133,9 @@ class IntakeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="intake")
         self.call: CallView | None = None
+        #: True from F2 until the engine has opened the call: the form is
+        #: already usable (typing is kept), and a second F2 opens nothing.
+        self._opening = False
         self.history: CallerHistory | None = None
         self.duplicates: list[DuplicateChoice] = []
         self._autosave: Timer | None = None
@@ -420,9 +423,17 @@ class IntakeScreen(Screen[None]):
 
     def new_call(self, number: str | None = None) -> None:
         """F2: open a call (or go back to the one in progress)."""
+        if self._opening:  # a repeated F2 while the call opens: keep typing
+            return
         if self.call is not None:
             self.query_one("#number", Input).focus()
             return
+        # The form opens at once: the operator types while the engine opens
+        # the call (its first write can take a moment on a busy desk).
+        self._opening = True
+        self._reset_form()
+        self._form().disabled = False
+        self.query_one("#number", Input).focus()
         self._open_call(number)
 
     @work(
@@ -447,15 +458,34 @@ class IntakeScreen(Screen[None]):
     @on(CallOpened)
     def _call_opened(self, message: CallOpened) -> None:
         if message.draft is not None:
+            self._opening = False
             self.restore(message.call, message.draft)
             return
-        self._start_call(message.call)
+        if self._opening:
+            self._opening = False
+            self._call_ready(message.call)
+        else:
+            self._start_call(message.call)
         if message.call.caller_number:
             self.query_one("#number", Input).value = display_number(
                 message.call.caller_number
             )
             self._check_caller(message.call.id, message.call.caller_number, "")
             self.query_one(LocationPicker).input.focus()
+
+    def _call_ready(self, call: CallView) -> None:
+        """The call F2 asked for exists now: keep what was typed and save it."""
+        self.call = call
+        self._form().disabled = False
+        if self.focused is None or self.focused.screen is not self:
+            self.query_one("#number", Input).focus()
+        self._tick()
+        if (
+            self.query_one("#number", Input).value
+            or self.query_one("#name", Input).value
+        ):
+            self._caller_changed()
+        self._schedule_autosave()
 
     def _start_call(self, call: CallView) -> None:
         self._reset_form()
@@ -908,6 +938,9 @@ class IntakeScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where service errors become field messages or banners."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
+            if event.worker.group == "intake-call" and self._opening:
+                self._opening = False  # F2 may try again
+                self._show_idle()
             self.siaga.report_error(event.worker.error, self)
         elif event.state == WorkerState.SUCCESS:
             self.siaga.database_ok()

@@ -252,3 +252,49 @@ async def test_language_switches_at_run_time(make_app: Any) -> None:
         await pilot.press("ctrl+l")
         await settle(app, pilot)
         assert "new call" in str(app.screen.query_one("#call-status").render())
+
+
+async def test_typing_right_after_f2_is_kept_while_the_call_opens(
+    make_app: Any, services: DispatchService
+) -> None:
+    """F2 on a busy desk: the engine takes a moment to open the call.
+
+    The operator types the number and presses Enter at once; the number must
+    stay, Enter must move to the name, and a second F2 must not open a second
+    call (and reset the form) behind the operator's back.
+    """
+    import threading
+
+    release = threading.Event()
+    open_call = services.open_call
+    opened: list[Any] = []
+
+    def slow_open_call(data: Any) -> Any:
+        release.wait(5)
+        call = open_call(data)
+        opened.append(call)
+        return call
+
+    services.open_call = slow_open_call  # type: ignore[method-assign]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        assert intake.call is None  # still opening
+        for ch in "081234567890":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await pilot.press("f2")
+        for ch in "Siti":
+            await pilot.press(ch)
+        release.set()
+        await settle(app, pilot)
+        assert len(opened) == 1
+        assert intake.call is not None
+        assert intake.call.id == opened[0].id
+        assert intake.query_one("#number", Input).value == "081234567890"
+        assert intake.query_one("#name", Input).value == "Siti"
+        assert intake.query_one("#name", Input).has_focus
