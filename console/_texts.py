@@ -1,4 +1,4 @@
-"""The console's texts in Indonesian (``id``) and English (``en``); see :mod:`console.i18n`.
+"""The console's texts in Indonesian (``id``) and English (``en``): :mod:`console.i18n`.
 
 Indonesian words follow GLOSSARY.md (kejadian, penelepon, panggilan iseng,
 panggilan kosong, rujukan, tersedia, dalam perjalanan, tiba di lokasi…).
@@ -134,18 +134,25 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "tip.dialog.cancel": ("Tutup tanpa menyimpan", "Close without saving"),
     # Help panel texts.
     "help.intake": (
-        "**Penerimaan panggilan.** F2 membuka panggilan. Enter pindah ke kolom berikutnya; "
-        "↑/↓ memilih saran lokasi atau jenis, Enter memilih. Pertanyaan kunci dijawab dengan satu tombol. "
+        "**Penerimaan panggilan.** F2 membuka panggilan. Enter pindah ke kolom "
+        "berikutnya; "
+        "↑/↓ memilih saran lokasi atau jenis, Enter memilih. Pertanyaan kunci dijawab "
+        "dengan satu tombol. "
         "Hasil panggilan: satu tombol F6–F12.",
         "**Call intake.** F2 opens a call. Enter moves to the next field; "
-        "Up/Down choose a location or type suggestion, Enter picks it. Key questions take one key each. "
+        "Up/Down choose a location or type suggestion, Enter picks it. Key questions "
+        "take one key each. "
         "Outcomes: one key each, F6–F12.",
     ),
     "help.board": (
-        "**Papan dispatch.** ↑/↓ memilih kejadian; rinciannya, riwayat dan rekomendasi unit tampil di kanan. "
-        "a menerima rekomendasi, d menambah unit, r menarik unit, h menyerahkan ke instansi.",
-        "**Dispatch board.** Up/Down select an incident; its details, history and recommended units show on the right. "
-        "a accepts the recommendation, d adds a unit, r releases one, h hands off to an agency.",
+        "**Papan dispatch.** ↑/↓ memilih kejadian; rinciannya, riwayat dan "
+        "rekomendasi unit tampil di kanan. "
+        "a menerima rekomendasi, d menambah unit, r menarik unit, h menyerahkan ke "
+        "instansi.",
+        "**Dispatch board.** Up/Down select an incident; its details, history and "
+        "recommended units show on the right. "
+        "a accepts the recommendation, d adds a unit, r releases one, h hands off to "
+        "an agency.",
     ),
     # Intake.
     "intake.idle": (
@@ -275,8 +282,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "quit.title": ("Keluar?", "Quit?"),
     "quit.text": (
-        "Ada panggilan yang masih terbuka. Drafnya tersimpan dan akan ditawarkan lagi.\nEnter: keluar · Esc: kembali",
-        "A call is still open. Its draft is saved and will be offered back.\nEnter: quit · Esc: go back",
+        "Ada panggilan yang masih terbuka. Drafnya tersimpan dan akan ditawarkan "
+        "lagi.\nEnter: keluar · Esc: kembali",
+        "A call is still open. Its draft is saved and will be offered back.\nEnter: "
+        "quit · Esc: go back",
     ),
     # Board.
     "board.queue": ("Antrean kejadian", "Incident queue"),
@@ -408,7 +417,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Unexpected error (logged): {detail}",
     ),
     "banner.database": (
-        "⚠ Basis data bermasalah — pekerjaan Anda tetap tersimpan di layar, mencoba lagi… ({detail})",
+        "⚠ Basis data bermasalah — pekerjaan Anda tetap tersimpan di layar, mencoba "
+        "lagi… ({detail})",
         "⚠ Database trouble — your work stays on screen, retrying… ({detail})",
     ),
     "banner.recovered": ("Basis data tersambung kembali", "Database is back"),

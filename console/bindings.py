@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from console.i18n import _
 
@@ -104,7 +104,7 @@ KEYS: tuple[KeySpec, ...] = (
 BY_ID: dict[str, KeySpec] = {spec.id: spec for spec in KEYS}
 
 
-def bindings_for(scope: str) -> list[Binding]:
+def bindings_for(scope: str) -> list[BindingType]:
     """Textual bindings of one scope, labelled in the current language."""
     return [
         Binding(
@@ -122,7 +122,7 @@ def bindings_for(scope: str) -> list[Binding]:
 
 
 def relabel(node: DOMNode) -> None:
-    """Rewrite the footer labels and tooltips of ``node``'s bindings in the current language.
+    """Rewrite the labels and tooltips of ``node``'s bindings in the current language.
 
     Textual copies ``BINDINGS`` into each node when it is created, so a
     language switch at run time has to replace those copies (``_bindings`` is
@@ -164,6 +164,7 @@ def keymap_markdown(lang: str = "en") -> str:
                 continue
             lines.append(
                 f"| `{spec.id}` | {display_keys(spec.keys)} | "
-                f"{translate(f'scope.{scope}', lang)} | {translate(f'tip.{spec.id}', lang)} |"
+                f"{translate(f'scope.{scope}', lang)} | "
+                f"{translate(f'tip.{spec.id}', lang)} |"
             )
     return "\n".join(lines) + "\n"

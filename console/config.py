@@ -30,7 +30,7 @@ class ConsoleSettings(EngineSettings):
     """Everything the console needs: engine settings plus UI preferences."""
 
     theme: str = "siaga-dark"
-    """Textual theme name: ``siaga-dark``, ``siaga-light``, ``ansi-dark``, ``ansi-light``…"""
+    """Theme name: ``siaga-dark``, ``siaga-light``, ``ansi-dark``, ``ansi-light``…"""
 
     keymap: dict[str, str] = Field(default_factory=dict)
     """Binding id → keys (comma separated), e.g. ``{"intake.prank": "f10,ctrl+k"}``."""

@@ -32,7 +32,7 @@ def current_language() -> str:
 
 
 def translate(key: str, lang: str, /, **params: Any) -> str:
-    """The text of ``key`` in ``lang``; the key itself when missing (a test forbids that)."""
+    """The text of ``key`` in ``lang``, or the key when missing (a test forbids it)."""
     text = CATALOGUES[lang].get(key)
     if text is None:
         text = CATALOGUES["en"].get(key, key)

@@ -1,4 +1,4 @@
-"""Dispatch board: the queue by urgency, the selected incident, units and recommendation.
+"""Dispatch board: the queue by urgency, the selected incident, units, recommendation.
 
 The queue and the unit board are loaded by a thread worker and applied with
 a keyed diff, so when another terminal changes something (the journal
@@ -133,7 +133,7 @@ class BoardScreen(Screen[None]):
     def relabel(self) -> None:
         """Re-read labels after a language switch."""
         relabel(self)
-        self.HELP = _("help.board")
+        type(self).HELP = _("help.board")  # the help panel reads the class
         self.query_one("#queue-title", Label).update(_("board.queue"))
         self.query_one("#units-title", Label).update(_("board.units"))
         if self.loaded:
@@ -423,7 +423,8 @@ class BoardScreen(Screen[None]):
         choices = [
             (
                 u.callsign,
-                f"{u.callsign:<10} {u.unit_type:<14} {u.agency_code:<8} {_('unit.' + u.status.value)}",
+                f"{u.callsign:<10} {u.unit_type:<14} {u.agency_code:<8} "
+                f"{_('unit.' + u.status.value)}",
             )
             for u in sorted(
                 units,

@@ -146,7 +146,7 @@ class IntakeScreen(Screen[None]):
         """The app, typed."""
         return self.app  # type: ignore[return-value]
 
-    # -- layout ----------------------------------------------------------------
+    # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield DatabaseBanner()
@@ -210,7 +210,7 @@ class IntakeScreen(Screen[None]):
         from console.bindings import relabel
 
         relabel(self)
-        self.HELP = _("help.intake")
+        type(self).HELP = _("help.intake")  # the help panel reads the class
         for field in ("number", "name", "notes"):
             self.query_one(f"#{field}-label", Label).update(_(f"intake.{field}"))
             self.query_one(f"#{field}", Input).placeholder = _(
@@ -227,7 +227,7 @@ class IntakeScreen(Screen[None]):
         self._tick()
         self.refresh_bindings()
 
-    # -- state helpers -----------------------------------------------------------
+    # -- state helpers -----------------------------------------------------------------
 
     def _form(self) -> VerticalScroll:
         return self.query_one("#form", VerticalScroll)
@@ -247,7 +247,8 @@ class IntakeScreen(Screen[None]):
         target = targets()
         answer = elapsed(self.call.answered_at or now, self.call.received_at)
         running = elapsed(now, self.call.received_at)
-        priority = self._preview()[0] if self._preview() else Priority.P1
+        preview = self._preview()
+        priority = preview[0] if preview else Priority.P1
         text = Text()
         text.append(f" {_('intake.call', id=self.call.id)} ", style="bold reverse")
         text.append(f"  {_('intake.answer')} ")
@@ -347,7 +348,7 @@ class IntakeScreen(Screen[None]):
         for error in self.query(FieldError):
             error.clear()
 
-    # -- drafts --------------------------------------------------------------------
+    # -- drafts ------------------------------------------------------------------------
 
     def draft_data(self) -> dict[str, Any]:
         """What the call taker typed so far, as plain data."""
@@ -419,7 +420,7 @@ class IntakeScreen(Screen[None]):
     def _save_draft(self, call_id: int, data: dict[str, Any]) -> None:
         self.siaga.services.save_draft(call_id, data)
 
-    # -- opening a call --------------------------------------------------------------
+    # -- opening a call ----------------------------------------------------------------
 
     def new_call(self, number: str | None = None) -> None:
         """F2: open a call (or go back to the one in progress)."""
@@ -601,7 +602,7 @@ class IntakeScreen(Screen[None]):
         self._show_flag()
         self._check_duplicates()
 
-    # -- location ------------------------------------------------------------------------
+    # -- location ----------------------------------------------------------------------
 
     @on(Picker.Typed, "#location")
     def _location_typed(self, event: Picker.Typed) -> None:
@@ -706,7 +707,7 @@ class IntakeScreen(Screen[None]):
         self.duplicates = message.duplicates
         self._show_duplicates()
 
-    # -- type and questions ------------------------------------------------------------------
+    # -- type and questions ------------------------------------------------------------
 
     @on(Picker.Typed, "#type")
     def _type_typed(self, event: Picker.Typed) -> None:
@@ -735,7 +736,7 @@ class IntakeScreen(Screen[None]):
         if event.complete:
             self.query_one("#notes", Input).focus()
 
-    # -- outcomes --------------------------------------------------------------------------------
+    # -- outcomes ----------------------------------------------------------------------
 
     def _require_call(self) -> CallView | None:
         if self.call is None:
@@ -933,7 +934,7 @@ class IntakeScreen(Screen[None]):
         """Move to the location field."""
         self.query_one(LocationPicker).input.focus()
 
-    # -- errors -------------------------------------------------------------------------------------
+    # -- errors ------------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where service errors become field messages or banners."""

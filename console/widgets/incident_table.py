@@ -117,7 +117,7 @@ class IncidentTable(RowTable):
         return self.order[self.cursor_row]
 
     def apply(self, incidents: Sequence[IncidentSummary], now: datetime) -> None:
-        """Keyed diff: remove stale rows, update changed cells, add new, re-order once."""
+        """Keyed diff: drop stale rows, update changed cells, add new, re-order once."""
         self._now = now
         selected = self.selected_id
         fresh = {i.id: i for i in incidents}

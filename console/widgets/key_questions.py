@@ -7,9 +7,11 @@ recorded and the next question comes up. Up/Down revisit a question.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
 
@@ -25,7 +27,7 @@ class KeyQuestions(Widget, can_focus=True):
     KeyQuestions:focus { background: $boost; }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
     ]

@@ -10,12 +10,12 @@ under the field.
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
@@ -46,7 +46,7 @@ class Picker(Vertical, Generic[T]):
     Picker .picked { margin: 0 0 0 14; height: auto; color: $text-muted; }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
         Binding("escape", "dismiss_list", show=False),
@@ -210,9 +210,8 @@ class LocationPicker(Picker[PlaceChoice]):
         """Name, kind and kelurahan of a candidate."""
         text = Text(candidate.name, style="bold")
         if candidate.kind:
-            text.append(
-                f" ({_('kind.' + candidate.kind) if candidate.kind in _KINDS else candidate.kind})"
-            )
+            kind = candidate.kind
+            text.append(f" ({_('kind.' + kind) if kind in _KINDS else kind})")
         if candidate.kelurahan:
             text.append(f" · {_('place.kel')} {candidate.kelurahan}")
         return text

@@ -46,8 +46,10 @@ class RowTable(DataTable[object]):
         hover = self.hover_coordinate
         cursor = cursor if cursor.row == row_index else _ELSEWHERE
         hover = hover if hover.row == row_index else _ELSEWHERE
+        # The stock key's shape, with the cursor and hover normalised: equal
+        # keys render equal lines for the stock method too, so sharing the
+        # cache with it is safe.
         cache_key = (
-            "row-table",
             y,
             x1,
             x2,
@@ -55,6 +57,7 @@ class RowTable(DataTable[object]):
             cursor,
             hover,
             base_style,
+            self.cursor_type,
             self._show_hover_cursor,
             self._update_count,
             self._pseudo_class_state,

@@ -72,7 +72,7 @@ def elapsed(now: datetime, since: datetime) -> float:
 
 
 def timer_state(seconds: float, target: float) -> str:
-    """``"ok"``, ``"warn"`` (past the warning fraction) or ``"over"`` (past the target)."""
+    """``"ok"``, ``"warn"`` (past the warning fraction) or ``"over"`` (past target)."""
     if seconds > target:
         return "over"
     if seconds >= target * targets().warning_fraction:

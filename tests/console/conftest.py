@@ -1,7 +1,8 @@
-"""Fixtures for the console's Pilot and snapshot tests: a seeded database, a fixed clock."""
+"""Fixtures for the console's Pilot and snapshot tests: seeded database, fixed clock."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,7 @@ async def settle(app: SiagaApp, pilot: Any, rounds: int = 3) -> None:
     from textual.worker import WorkerCancelled
 
     for _ in range(rounds):
-        try:
+        # An exclusive worker may be replaced by a newer one meanwhile.
+        with contextlib.suppress(WorkerCancelled):
             await app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker was replaced by a newer one
-            pass
         await pilot.pause()
