@@ -11,8 +11,13 @@ from textual.message import Message
 from dispatch.schemas import EventView
 
 
-class JournalAdvanced(Message):
-    """Other terminals (or this one) wrote events since the last poll."""
+class JournalAdvanced(Message, bubble=False):
+    """Other terminals (or this one) wrote events since the last poll.
+
+    Posted to the app, which hands a copy to each screen. It must not bubble:
+    a screen's copy bubbling back to the app was handed out again, forever
+    (a board that stopped answering once another terminal wrote an event).
+    """
 
     def __init__(self, events: list[EventView], last_id: int) -> None:
         super().__init__()

@@ -284,7 +284,8 @@ class BoardScreen(Screen[None]):
             from dispatch.phone import display_number
 
             text.append(f"  {_('board.caller')}: ", style="dim")
-            text.append(f"{caller_name or ''} {display_number(row.caller_number)}")
+            who = (caller_name or "", display_number(row.caller_number))
+            text.append(" ".join(part for part in who if part))
         text.no_wrap = True
         text.overflow = "ellipsis"
         return text

@@ -248,7 +248,9 @@ class TypePicker(Picker[TypeChoice]):
 
     def render_candidate(self, candidate: TypeChoice) -> Text:
         """Code and name of a type."""
-        text = Text(f"{candidate.code:<12}", style="bold")
+        # Codes run to 17 characters (VIOLENCE-DOMESTIC): pad to 18 and
+        # always leave a space, so a long code never runs into its name.
+        text = Text(f"{candidate.code:<17} ", style="bold")
         text.append(candidate.name)
         if not candidate.emergency:
             text.append(f" [{_('type.non-emergency')}]", style="italic")

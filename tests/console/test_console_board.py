@@ -83,3 +83,35 @@ async def test_board_hands_off_to_an_agency(
         await settle(app, pilot)
         detail = services.incident(incident.id)
         assert [h.agency_code for h in detail.handoffs] == ["DAMKAR"]
+
+
+async def test_one_journal_advance_reaches_the_board_once(
+    make_app: Any, services: DispatchService, monkeypatch: Any
+) -> None:
+    """The app hands each screen a copy; a copy must not bubble back to the app.
+
+    It did: the app handed it out again, forever, and the board stopped
+    answering as soon as another terminal wrote an event.
+    """
+    from console.messages import JournalAdvanced
+
+    handled: list[JournalAdvanced] = []
+    original = BoardScreen.on_journal_advanced
+
+    def counting(self: BoardScreen, message: JournalAdvanced) -> None:
+        handled.append(message)
+        original(self, message)
+
+    monkeypatch.setattr(BoardScreen, "on_journal_advanced", counting)
+    app = make_app(follow=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("f3")
+        await settle(app, pilot)
+        incident = _incident(services, "Stasiun Blitar", -8.1006, 112.1637)
+        events = services.events_after(0)
+        app.post_message(JournalAdvanced(events, events[-1].id))
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert len(handled) == 1
+        assert incident.id in app.screen.query_one(IncidentTable).rows_by_id
