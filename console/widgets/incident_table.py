@@ -30,7 +30,10 @@ ON_SCENE_TARGETS = {
     Priority.P4: 3600,
 }
 
-COLUMNS = ("priority", "number", "type", "place", "status", "age", "units")
+#: Status and age before the place: on a narrow terminal the timers must stay
+#: on screen without scrolling sideways (the place is the widest column).
+COLUMNS = ("priority", "number", "type", "status", "age", "place", "units")
+_AGE = COLUMNS.index("age")
 
 
 def status_text(status: IncidentStatus | str) -> Text:
@@ -59,9 +62,9 @@ def _cells(incident: IncidentSummary, now: datetime) -> tuple[object, ...]:
         priority_text(incident.priority),
         incident.number,
         incident.type_code,
-        place,
         status_text(incident.status),
         age_cell(incident, now),
+        place,
         " ".join(incident.units),
     )
 
@@ -157,9 +160,9 @@ class IncidentTable(RowTable):
             incident = self.rows_by_id[incident_id]
             cell = age_cell(incident, now)
             cells = self._cells[incident_id]
-            if cells[5] != cell:
+            if cells[_AGE] != cell:
                 self.update_cell(str(incident_id), "age", cell)
-                self._cells[incident_id] = (*cells[:5], cell, *cells[6:])
+                self._cells[incident_id] = (*cells[:_AGE], cell, *cells[_AGE + 1 :])
 
     def select_incident(self, incident_id: int) -> None:
         """Put the cursor on an incident (e.g. the one just created)."""
