@@ -142,6 +142,16 @@ class SiagaApp(App[None]):
         )
         set_language(self.settings.language)
         super().__init__()
+        # Themes before the first screen: set later, the theme restyles every
+        # widget of the mounted screen once more.
+        for theme in THEMES:
+            self.register_theme(theme)
+        self._bad_theme = False
+        try:
+            self.theme = self.settings.theme
+        except Exception:  # an unknown theme name: say so once mounted
+            self._bad_theme = True
+            self.theme = "siaga-dark"
         self.services = services
         self.places = PlaceFinder(lambda: services.pack)
         self.follower = JournalFollower(self, interval=self.settings.follow_seconds)
@@ -157,12 +167,7 @@ class SiagaApp(App[None]):
 
     def on_mount(self) -> None:
         """Themes, keymap, labels; then follow the journal and offer drafts back."""
-        for theme in THEMES:
-            self.register_theme(theme)
-        try:
-            self.theme = self.settings.theme
-        except Exception:  # an unknown theme name: say so, keep working
-            self.theme = "siaga-dark"
+        if self._bad_theme:
             self.notify(
                 _("config.bad-theme", theme=self.settings.theme), severity="warning"
             )

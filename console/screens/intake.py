@@ -152,7 +152,9 @@ class IntakeScreen(Screen[None]):
         yield DatabaseBanner()
         yield Static(id="call-status")
         with Horizontal(id="intake-body"):
-            with VerticalScroll(id="form"):
+            # Disabled until F2; composed so, not switched after mounting
+            # (that restyles the whole form at start-up).
+            with VerticalScroll(id="form", disabled=True):
                 with Horizontal(classes="field"):
                     yield Label(
                         _("intake.number"), classes="field-label", id="number-label"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 from console._texts import CATALOGUES
 from console.bindings import KEYS, keymap_markdown
 from console.i18n import LANGUAGES
+from tests.console.conftest import settle
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,3 +82,21 @@ def test_console_never_imports_sqlalchemy_or_models() -> None:
             for name in names:
                 assert not name.startswith("sqlalchemy"), path
                 assert not name.startswith("dispatch.models"), path
+
+
+async def test_an_unknown_theme_falls_back_with_a_warning(make_app: Any) -> None:
+    app = make_app(theme="no-such-theme")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "siaga-dark"
+        messages = [n.message for n in app._notifications]
+        assert any("no-such-theme" in m for m in messages)
+
+
+async def test_the_configured_theme_is_used_from_the_first_screen(
+    make_app: Any,
+) -> None:
+    app = make_app(theme="siaga-light")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "siaga-light"
