@@ -80,4 +80,12 @@ RESPONDER_PAIRS: dict[str, tuple[str, str]] = {
     "responder.status.off_duty": ("LEPAS DINAS", "OFF DUTY"),
     "responder.status.cleared": ("SELESAI", "CLEARED"),
     "responder.status.cancelled": ("DIBATALKAN", "CANCELLED"),
+    "responder.key.refresh": ("Muat ulang", "Refresh"),
+    "responder.tip.refresh": (
+        "Baca ulang tugas sekarang",
+        "Read the assignment again now",
+    ),
+    "responder.key.help": ("Bantuan", "Help"),
+    "responder.tip.help": ("Tampilkan tombol", "Show the keys"),
+    "responder.tip.report": ("Lapor: {status}", "Report: {status}"),
 }

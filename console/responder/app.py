@@ -52,7 +52,9 @@ def _status_bindings() -> list[BindingType]:
                 action,
                 text(f"key.{spec.target}", "en"),
                 id=spec.binding_id,
-                tooltip=f"Report: {text(f'key.{spec.target}', 'en')}",
+                tooltip=text(
+                    "tip.report", "en", status=text(f"key.{spec.target}", "en")
+                ),
                 show=False,
             )
         )
@@ -71,17 +73,17 @@ class ResponderApp(App[None]):
         Binding(
             "r,f5",
             "refresh",
-            "Refresh",
+            text("key.refresh", "en"),
             id="responder.refresh",
-            tooltip="Read the assignment again now",
+            tooltip=text("tip.refresh", "en"),
             show=False,
         ),
         Binding(
             "f1",
             "show_help_panel",
-            "Help",
+            text("key.help", "en"),
             id="responder.help",
-            tooltip="Show the keys",
+            tooltip=text("tip.help", "en"),
             show=False,
         ),
     ]

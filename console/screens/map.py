@@ -42,16 +42,16 @@ class MapScreen(Screen[None]):
         Binding(
             "n",
             "next_incident",
-            "Next incident",
+            t("key.map.next-incident"),
             id="map.next-incident",
-            tooltip="Centre the map on the next open incident, most urgent first",
+            tooltip=t("tip.map.next-incident"),
         ),
         Binding(
             "ctrl+r",
             "reload",
-            "Reload",
+            t("key.map.reload"),
             id="map.reload",
-            tooltip="Read units and incidents again now",
+            tooltip=t("tip.map.reload"),
             show=False,
         ),
     ]

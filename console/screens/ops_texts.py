@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from console.i18n import _, has
 
 if TYPE_CHECKING:
+    from textual.binding import Binding
     from textual.dom import DOMNode
 
 
@@ -29,9 +30,11 @@ def relabel_bindings(node: DOMNode) -> None:
     """
     bindings = node._bindings.key_to_bindings
     for key, items in list(bindings.items()):
-        bindings[key] = [
-            replace(b, description=t(f"key.{b.id}"))
-            if b.id and has(f"key.{b.id}")
-            else b
-            for b in items
-        ]
+        bindings[key] = [_relabelled(b) for b in items]
+
+
+def _relabelled(binding: Binding) -> Binding:
+    if not binding.id or not has(f"key.{binding.id}"):
+        return binding
+    tooltip = t(f"tip.{binding.id}") if has(f"tip.{binding.id}") else binding.tooltip
+    return replace(binding, description=t(f"key.{binding.id}"), tooltip=tooltip)

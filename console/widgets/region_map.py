@@ -28,6 +28,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from console.i18n import _
 from dispatch.enums import Priority, UnitStatus
 
 if TYPE_CHECKING:
@@ -106,49 +107,55 @@ class RegionMap(Widget, can_focus=True):
         Binding(
             "plus,equals_sign",
             "zoom(1)",
-            "Zoom in",
+            _("key.map.zoom-in"),
             id="map.zoom-in",
-            tooltip="Zoom in (also the mouse wheel)",
+            tooltip=_("tip.map.zoom-in"),
         ),
-        Binding("minus", "zoom(-1)", "Zoom out", id="map.zoom-out", tooltip="Zoom out"),
+        Binding(
+            "minus",
+            "zoom(-1)",
+            _("key.map.zoom-out"),
+            id="map.zoom-out",
+            tooltip=_("tip.map.zoom-out"),
+        ),
         Binding(
             "left,h",
             "pan(-1, 0)",
-            "Pan left",
+            _("key.map.pan-left"),
             id="map.pan-left",
-            tooltip="Move the view west",
+            tooltip=_("tip.map.pan-left"),
             show=False,
         ),
         Binding(
             "right,l",
             "pan(1, 0)",
-            "Pan right",
+            _("key.map.pan-right"),
             id="map.pan-right",
-            tooltip="Move the view east",
+            tooltip=_("tip.map.pan-right"),
             show=False,
         ),
         Binding(
             "up,k",
             "pan(0, -1)",
-            "Pan up",
+            _("key.map.pan-up"),
             id="map.pan-up",
-            tooltip="Move the view north",
+            tooltip=_("tip.map.pan-up"),
             show=False,
         ),
         Binding(
             "down,j",
             "pan(0, 1)",
-            "Pan down",
+            _("key.map.pan-down"),
             id="map.pan-down",
-            tooltip="Move the view south",
+            tooltip=_("tip.map.pan-down"),
             show=False,
         ),
         Binding(
             "0,home",
             "home",
-            "Whole region",
+            _("key.map.home"),
             id="map.home",
-            tooltip="Show the whole region",
+            tooltip=_("tip.map.home"),
         ),
     ]
 
