@@ -36,6 +36,11 @@ def test_catalogues_have_the_same_keys() -> None:
         ), key
 
 
+#: Lookup functions and the catalogue prefix of their keys: ``_`` (i18n),
+#: ``t`` (supervisor and map), ``text`` (responder: ``responder.*``).
+PREFIXES = {"_": "", "t": "", "text": "responder."}
+
+
 def test_every_literal_text_key_used_by_the_console_exists() -> None:
     used: set[str] = set()
     for path in (ROOT / "console").rglob("*.py"):
@@ -44,12 +49,12 @@ def test_every_literal_text_key_used_by_the_console_exists() -> None:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "_"
+                and node.func.id in PREFIXES
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                used.add(node.args[0].value)
+                used.add(PREFIXES[node.func.id] + node.args[0].value)
     missing = sorted(k for k in used if k not in CATALOGUES["en"])
     assert missing == []
 
