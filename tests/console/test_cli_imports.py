@@ -32,9 +32,3 @@ def test_import_console_cli_skips_heavy_modules():
     assert "console.cli" in loaded
     assert heavy == []
 
-
-def test_simulate_policy_choices_match_the_simulator():
-    from console.cli.simulate_command import POLICY_CHOICES
-    from dispatch.simulator import POLICY_NAMES
-
-    assert POLICY_CHOICES == POLICY_NAMES
