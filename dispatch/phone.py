@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import phonenumbers
-
 from dispatch.errors import InvalidInput
 
 #: Numbers are read as Indonesian unless they carry a country code.
@@ -23,6 +21,8 @@ def normalise_number(raw: str | None, *, region: str = DEFAULT_REGION) -> str | 
     text = raw.strip()
     if not text:
         return None
+    import phonenumbers  # loaded on first use: keeps the console's start-up short
+
     if len(text) > _MAX_LEN:
         raise InvalidInput("Phone number is too long.", field="caller_number")
     if any(not (ch.isdigit() or ch in "+-() ./") for ch in text):
@@ -47,6 +47,8 @@ def display_number(e164: str | None) -> str:
     """A readable national form for Indonesian numbers, international for others."""
     if not e164:
         return ""
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

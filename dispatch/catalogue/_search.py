@@ -11,12 +11,15 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from dispatch.catalogue._models import IncidentType
+
+if TYPE_CHECKING:  # numpy loads when the index is built, not at import
+    import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = ["SearchHit", "SearchIndex", "normalise"]
 
@@ -53,6 +56,8 @@ class SearchIndex:
     """
 
     def __init__(self, types: Sequence[IncidentType]) -> None:
+        import numpy as np
+
         self._codes: list[str] = []
         terms: list[str] = []
         originals: list[str] = []
@@ -89,6 +94,8 @@ class SearchIndex:
         self._word_len = np.array([len(w) for w in self._words], dtype=np.float64)
 
     def _word_scores(self, query_word: str) -> NDArray[np.float64]:
+        import numpy as np
+
         scores = process.cdist(
             [query_word], self._words, scorer=fuzz.ratio, dtype=np.float32, workers=1
         )[0].astype(np.float64)
@@ -100,6 +107,8 @@ class SearchIndex:
 
     def scores(self, query: str) -> NDArray[np.float64]:
         """Score of every term (0..100) for an already normalised query."""
+        import numpy as np
+
         whole = process.cdist(
             [query], self._terms, scorer=fuzz.ratio, dtype=np.float32, workers=1
         )[0].astype(np.float64)
@@ -119,6 +128,8 @@ class SearchIndex:
         Exact matches score 100. Ties keep catalogue order, which lists the
         more common types first.
         """
+        import numpy as np
+
         query = normalise(text)
         if not query or limit <= 0 or not self._terms:
             return []
