@@ -31,4 +31,3 @@ def test_import_console_cli_skips_heavy_modules():
     )
     assert "console.cli" in loaded
     assert heavy == []
-

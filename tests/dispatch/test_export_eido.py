@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
-
 import copy
 import io
+import itertools
 import json
 from datetime import date, timedelta
 
