@@ -511,8 +511,11 @@ class CallServices(ServiceBase):
     def _next_number(self, session: Any, now: datetime) -> str:
         local = now.astimezone(self.settings.zone)
         prefix = f"112-{local:%Y%m%d}-"
+        # A range, not LIKE: it walks the unique index instead of every incident.
         latest = session.scalar(
-            select(func.max(Incident.number)).where(Incident.number.like(f"{prefix}%"))
+            select(func.max(Incident.number)).where(
+                Incident.number >= prefix, Incident.number < f"112-{local:%Y%m%d}."
+            )
         )
         serial = int(latest.rsplit("-", 1)[1]) + 1 if latest else 1
         return f"{prefix}{serial:04d}"

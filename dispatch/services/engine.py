@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from dispatch import catalogue
@@ -256,7 +256,7 @@ class _AssignedTypes:
         rows = session.scalars(
             select(Unit.unit_type)
             .join(Assignment, Assignment.unit_id == Unit.id)
-            .where(Assignment.incident_id == incident_id, Assignment.active.is_(True))
+            .where(Assignment.incident_id == incident_id, Assignment.active == true())
         ).all()
         self._left: dict[str, int] = defaultdict(int)
         for unit_type in rows:
@@ -274,7 +274,7 @@ def _candidates(session: Session) -> list[UnitCandidate]:
     rows = session.execute(
         select(Unit, Assignment.incident_id, Incident.priority)
         .outerjoin(
-            Assignment, (Assignment.unit_id == Unit.id) & Assignment.active.is_(True)
+            Assignment, (Assignment.unit_id == Unit.id) & Assignment.active == true()
         )
         .outerjoin(Incident, Incident.id == Assignment.incident_id)
     ).all()
@@ -312,7 +312,7 @@ def _active_callsigns(
             select(Assignment.incident_id, Unit.callsign)
             .join(Unit, Unit.id == Assignment.unit_id)
             .where(
-                Assignment.active.is_(True), Assignment.incident_id.in_(incident_ids)
+                Assignment.active == true(), Assignment.incident_id.in_(incident_ids)
             )
             .order_by(Assignment.id)
         ):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from dispatch import triage_bridge
@@ -385,7 +385,7 @@ class IncidentServices(ServiceBase):
     def _active_assignment(session: Session, unit_id: int) -> Assignment | None:
         return session.scalars(
             select(Assignment).where(
-                Assignment.unit_id == unit_id, Assignment.active.is_(True)
+                Assignment.unit_id == unit_id, Assignment.active == true()
             )
         ).one_or_none()
 
@@ -411,7 +411,7 @@ class IncidentServices(ServiceBase):
         rows = session.execute(
             select(Assignment, Unit)
             .join(Unit, Unit.id == Assignment.unit_id)
-            .where(Assignment.incident_id == incident.id, Assignment.active.is_(True))
+            .where(Assignment.incident_id == incident.id, Assignment.active == true())
         ).all()
         for assignment, unit in rows:
             status = UnitStatus(unit.status)
@@ -443,7 +443,7 @@ class IncidentServices(ServiceBase):
             return
         active = session.scalars(
             select(Assignment.status).where(
-                Assignment.incident_id == incident.id, Assignment.active.is_(True)
+                Assignment.incident_id == incident.id, Assignment.active == true()
             )
         ).all()
         if not active and incident.status in (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from dispatch import journal
 from dispatch.enums import IncidentStatus
@@ -62,7 +62,7 @@ class QueryServices(ServiceBase):
                 select(Unit, Incident)
                 .outerjoin(
                     Assignment,
-                    (Assignment.unit_id == Unit.id) & Assignment.active.is_(True),
+                    (Assignment.unit_id == Unit.id) & Assignment.active == true(),
                 )
                 .outerjoin(Incident, Incident.id == Assignment.incident_id)
                 .order_by(Unit.agency_code, Unit.callsign)
@@ -75,7 +75,7 @@ class QueryServices(ServiceBase):
             unit = self._unit(session, callsign)
             assignment = session.scalars(
                 select(Assignment).where(
-                    Assignment.unit_id == unit.id, Assignment.active.is_(True)
+                    Assignment.unit_id == unit.id, Assignment.active == true()
                 )
             ).one_or_none()
             incident = (
@@ -91,7 +91,7 @@ class QueryServices(ServiceBase):
             unit = self._unit(session, callsign)
             assignment = session.scalars(
                 select(Assignment).where(
-                    Assignment.unit_id == unit.id, Assignment.active.is_(True)
+                    Assignment.unit_id == unit.id, Assignment.active == true()
                 )
             ).one_or_none()
             if assignment is None:
@@ -125,7 +125,7 @@ def _active_units_by_incident(
     rows = session.execute(
         select(Assignment.incident_id, Unit.callsign)
         .join(Unit, Unit.id == Assignment.unit_id)
-        .where(Assignment.active.is_(True), Assignment.incident_id.in_(incident_ids))
+        .where(Assignment.active == true(), Assignment.incident_id.in_(incident_ids))
         .order_by(Assignment.id)
     ).all()
     for incident_id, callsign in rows:
