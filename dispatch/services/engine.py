@@ -45,7 +45,7 @@ from dispatch.schemas import (
     TimerView,
     UnfilledSlotView,
 )
-from dispatch.services.queries import OPEN_STATUSES, QueryServices
+from dispatch.services.queries import OPEN_STATUSES, QueryServices, active_callsigns
 from dispatch.services.units import UnitServices
 from dispatch.services.views import incident_summary
 
@@ -69,7 +69,7 @@ class EngineServices(UnitServices, QueryServices):
             incidents = session.scalars(
                 select(Incident).where(Incident.status.in_(OPEN_STATUSES))
             ).all()
-            units = _active_callsigns(session, [i.id for i in incidents])
+            units = active_callsigns(session, [i.id for i in incidents])
         cat = catalogue.get_catalogue()
         keyed = []
         for incident in incidents:
@@ -301,23 +301,6 @@ def _candidates(session: Session) -> list[UnitCandidate]:
             )
         )
     return candidates
-
-
-def _active_callsigns(
-    session: Session, incident_ids: list[int]
-) -> dict[int, list[str]]:
-    result: dict[int, list[str]] = defaultdict(list)
-    if incident_ids:
-        for incident_id, callsign in session.execute(
-            select(Assignment.incident_id, Unit.callsign)
-            .join(Unit, Unit.id == Assignment.unit_id)
-            .where(
-                Assignment.active == true(), Assignment.incident_id.in_(incident_ids)
-            )
-            .order_by(Assignment.id)
-        ):
-            result[incident_id].append(callsign)
-    return result
 
 
 def _unit_view(unit: RecommendedUnit) -> RecommendedUnitView:

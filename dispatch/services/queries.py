@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import select, true
+from sqlalchemy.orm import Session
 
 from dispatch import journal
 from dispatch.enums import IncidentStatus
@@ -38,7 +39,7 @@ class QueryServices(ServiceBase):
                 .where(Incident.status.in_(OPEN_STATUSES))
                 .order_by(Incident.id)
             ).all()
-            units = _active_units_by_incident(session, [i.id for i in incidents])
+            units = active_callsigns(session, [i.id for i in incidents])
             return [incident_summary(i, tuple(units.get(i.id, ()))) for i in incidents]
 
     def incident(self, incident_id: int | str) -> IncidentDetail:
@@ -113,15 +114,20 @@ class QueryServices(ServiceBase):
             return journal.last_event_id(session)
 
 
-def _active_units_by_incident(
-    session: object, incident_ids: list[int]
-) -> dict[int, list[str]]:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
+def active_callsigns(session: Session, incident_ids: list[int]) -> dict[int, list[str]]:
+    """Callsigns of the units actively assigned to each incident, in dispatch order."""
     result: dict[int, list[str]] = defaultdict(list)
     if not incident_ids:
         return result
+    rows = session.execute(
+        select(Assignment.incident_id, Unit.callsign)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .where(Assignment.active == true(), Assignment.incident_id.in_(incident_ids))
+        .order_by(Assignment.id)
+    ).all()
+    for incident_id, callsign in rows:
+        result[incident_id].append(callsign)
+    return result
     rows = session.execute(
         select(Assignment.incident_id, Unit.callsign)
         .join(Unit, Unit.id == Assignment.unit_id)
