@@ -6,8 +6,13 @@ panggilan kosong, rujukan, tersedia, dalam perjalanan, tiba di lokasi…).
 
 from __future__ import annotations
 
+from console._texts_board import BOARD_PAIRS
+from console._texts_followup import FOLLOWUP_ENGINE_MESSAGES, FOLLOWUP_PAIRS
+from console._texts_intake import INTAKE_PAIRS
 from console._texts_ops import OPS_PAIRS
 from console._texts_responder import RESPONDER_PAIRS
+from console._texts_shift import SHIFT_PAIRS
+from console._texts_signon import SIGNON_ENGINE_MESSAGES, SIGNON_PAIRS
 
 # Each entry: key -> (Indonesian, English).
 _PAIRS: dict[str, tuple[str, str]] = {
@@ -210,22 +215,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "bukan darurat: rujuk dengan F8",
         "non-emergency: refer with F8",
     ),
-    "type.MED": ("Darurat medis", "Medical emergency"),
-    "type.MED.terms": (
-        "pingsan sesak napas sakit medis ambulans",
-        "fainted breathing sick medical ambulance",
-    ),
-    "type.FIRE-HOUSE": ("Kebakaran rumah", "House fire"),
-    "type.FIRE-HOUSE.terms": ("kebakaran api rumah terbakar", "fire house burning"),
-    "type.TRAFFIC": ("Kecelakaan lalu lintas", "Traffic accident"),
-    "type.TRAFFIC.terms": (
-        "laka lantas tabrakan kecelakaan",
-        "crash collision accident",
-    ),
-    "type.TREE": ("Pohon tumbang", "Fallen tree"),
-    "type.TREE.terms": ("pohon tumbang roboh", "tree fallen down"),
-    "type.WATER": ("Air PDAM mati / bocor", "Water supply failure / leak"),
-    "type.WATER.terms": ("air pdam mati bocor pipa", "water pdam leak pipe no water"),
     "outcome.incident.done": ("Kejadian {detail} dibuat", "Incident {detail} created"),
     "outcome.duplicate.done": (
         "Digabung ke kejadian {detail}",
@@ -269,17 +258,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "dialog.filter": ("Cari", "Search"),
     "dialog.reason": ("Alasan", "Reason"),
     "dialog.note": ("Catatan", "Note"),
-    "draft.title": ("Panggilan belum selesai", "Unfinished call"),
-    "draft.text": (
-        "Panggilan {id} (masuk {when}, nomor {number}) masih terbuka di terminal ini.\n"
-        "Enter: lanjutkan · Esc: tutup sebagai terputus",
-        "Call {id} (received {when}, number {number}) is still open on this terminal.\n"
-        "Enter: resume · Esc: close it as abandoned",
-    ),
-    "draft.abandoned-note": (
-        "Ditutup saat konsol dibuka kembali",
-        "Closed when the console restarted",
-    ),
     "quit.title": ("Keluar?", "Quit?"),
     "quit.text": (
         "Ada panggilan yang masih terbuka. Drafnya tersimpan dan akan ditawarkan "
@@ -450,7 +428,16 @@ def _merged(*parts: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     return merged
 
 
-_ALL = _merged(_PAIRS, OPS_PAIRS, RESPONDER_PAIRS)
+_ALL = _merged(
+    _PAIRS,
+    OPS_PAIRS,
+    RESPONDER_PAIRS,
+    SHIFT_PAIRS,
+    INTAKE_PAIRS,
+    BOARD_PAIRS,
+    FOLLOWUP_PAIRS,
+    SIGNON_PAIRS,
+)
 
 CATALOGUES: dict[str, dict[str, str]] = {
     "id": {key: pair[0] for key, pair in _ALL.items()},
@@ -470,7 +457,35 @@ ENGINE_MESSAGES: tuple[tuple[str, str], ...] = (
     ),
     ("That place is outside the service area", "Tempat itu di luar wilayah layanan"),
     ("Choose the agency to refer to.", "Pilih instansi tujuan rujukan."),
+    (
+        "The database stayed busy; nothing was saved and your typed work is kept: "
+        "try again",
+        "Basis data tetap sibuk; belum ada yang tersimpan dan isian Anda tetap "
+        "ada: coba lagi",
+    ),
+    (
+        "The database is not answering; nothing was saved and your typed work is "
+        "kept: try again",
+        "Basis data tidak menjawab; belum ada yang tersimpan dan isian Anda tetap "
+        "ada: coba lagi",
+    ),
+    (
+        "This idempotency key was already used for another action; use a new key "
+        "for every action.",
+        "Kunci idempotensi ini sudah dipakai untuk tindakan lain; pakai kunci baru "
+        "untuk setiap tindakan.",
+    ),
     ("The database is not answering", "Basis data tidak menjawab"),
+    (
+        "Reconnecting to the new database leader",
+        "Menyambung ulang ke server basis data utama yang baru",
+    ),
+    (
+        "The connection broke while saving; check whether it was saved before "
+        "doing it again",
+        "Sambungan putus saat menyimpan; periksa apakah sudah tersimpan sebelum "
+        "mengulanginya",
+    ),
     (
         "Someone else changed this record first",
         "Data ini baru saja diubah terminal lain",
@@ -484,4 +499,10 @@ ENGINE_MESSAGES: tuple[tuple[str, str], ...] = (
     ("Phone number is too long.", "Nomor telepon terlalu panjang."),
     ("Not a possible phone number", "Bukan nomor telepon yang mungkin"),
     ("Not a phone number", "Bukan nomor telepon"),
+    (
+        "No shift is open to hand over.",
+        "Tidak ada shift terbuka untuk diserahterimakan.",
+    ),
+    *FOLLOWUP_ENGINE_MESSAGES,
+    *SIGNON_ENGINE_MESSAGES,
 )

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 RESPONDER_PAIRS: dict[str, tuple[str, str]] = {
     "responder.title": ("Siaga 112 — Unit", "Siaga 112 — Unit"),
+    "responder.key.lock": ("Kunci", "Lock"),
+    "responder.tip.lock": (
+        "Keluar dari sesi dan kunci terminal unit",
+        "Sign off and lock the unit's terminal",
+    ),
+    "responder.locked": ("Terminal dikunci.", "Terminal locked."),
     "responder.no-assignment": (
         "Tidak ada tugas. Siaga di pos.",
         "No assignment. Standing by.",
@@ -88,4 +94,10 @@ RESPONDER_PAIRS: dict[str, tuple[str, str]] = {
     "responder.key.help": ("Bantuan", "Help"),
     "responder.tip.help": ("Tampilkan tombol", "Show the keys"),
     "responder.tip.report": ("Lapor: {status}", "Report: {status}"),
+    "responder.key.language": ("Bahasa", "Language"),
+    "responder.tip.language": (
+        "Ganti bahasa Indonesia / Inggris",
+        "Switch Indonesian / English",
+    ),
+    "responder.answers": ("Jawaban penelepon", "Caller's answers"),
 }

@@ -12,27 +12,42 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from functools import partial
 from typing import Any, ClassVar
 
-from textual import on, work
-from textual.app import App, SystemCommand
+from textual import events, on, work
+from textual.app import App, InvalidThemeError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.timer import Timer
 
-from console.bindings import BY_ID, bindings_for, display_keys, relabel
+from console.bindings import (
+    BY_ID,
+    bindings_for,
+    display_keys,
+    is_narrow,
+    relabel,
+    set_narrow,
+)
 from console.config import ConsoleSettings
+from console.duties import DeskDuties, escalation_alarms
 from console.follow import JournalFollower
 from console.i18n import _, current_language, engine_message, set_language
 from console.messages import DatabaseRecovered, DatabaseTrouble, JournalAdvanced
+from console.pack_facts import PackFacts
 from console.places import PlaceFinder
-from dispatch.errors import DatabaseUnavailable, DispatchError
+from console.signon_app import SignedOnApp
+from console.typeahead import TypeAhead
+from dispatch.errors import CommitInDoubt, DatabaseUnavailable, DispatchError
+from dispatch.principal import Principal
 from dispatch.schemas import CallView
 
 log = logging.getLogger("siaga.console")
+
+#: How often a desk checks whether the change-over has passed (one cheap read).
+SHIFT_CHECK_SECONDS = 60.0
 
 THEMES = (
     Theme(
@@ -96,8 +111,15 @@ def _map() -> Screen[Any]:
     return MapScreen()
 
 
-class SiagaApp(App[None]):
-    """The Siaga 112 console."""
+#: Below this many columns the screens use their one-column layout.
+NARROW_BELOW = 110
+#: Below this many columns the footer leaves the screen-switch keys (F2–F5)
+#: off, so a screen's own keys fit (``console.bindings.set_narrow``).
+FOOTER_NAV_FROM = 160
+
+
+class SiagaApp(PackFacts, SignedOnApp):
+    """The Siaga 112 console: signs an operator on, then intake, board, …."""
 
     TITLE = "Siaga 112"
     CSS_PATH = "app.tcss"
@@ -109,16 +131,19 @@ class SiagaApp(App[None]):
         "supervisor": _supervisor,
         "map": _map,
     }
-    DEFAULT_MODE = "intake"
+    WORK_MODES = ("intake", "board", "supervisor", "map")
+    FIRST_MODE = "intake"
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for("app"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
+        # Closes the help panel; inactive (the key goes on) while it is hidden.
+        Binding("escape", "hide_help", show=False, system=True, priority=True),
     ]
     # Textual's own annotation makes this an instance variable to mypy, so it
     # cannot be a ClassVar here; it is never mutated.
     HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [  # noqa: RUF012
         (0, "-narrow"),
-        (110, "-wide"),
+        (NARROW_BELOW, "-wide"),
     ]
     ENABLE_COMMAND_PALETTE = True
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = (
@@ -136,11 +161,13 @@ class SiagaApp(App[None]):
         follow: bool = True,
         settings_warning: str | None = None,
         check_schema: Callable[[], str | None] | None = None,
+        principal: Principal | None = None,
     ) -> None:
         self.settings = settings or ConsoleSettings(
             database_url=str(services.engine.url)
         )
         set_language(self.settings.language)
+        set_narrow(False)  # until the first resize says otherwise
         super().__init__()
         # Themes before the first screen: set later, the theme restyles every
         # widget of the mounted screen once more.
@@ -149,19 +176,45 @@ class SiagaApp(App[None]):
         self._bad_theme = False
         try:
             self.theme = self.settings.theme
-        except Exception:  # an unknown theme name: say so once mounted
+        except InvalidThemeError:  # an unknown theme name: say so once mounted
             self._bad_theme = True
             self.theme = "siaga-dark"
         self.services = services
+        self.setup_signon(services, principal, self.settings.idle_lock_minutes)
+        self._shift_timer: Timer | None = None
         self.places = PlaceFinder(lambda: services.pack)
         self.follower = JournalFollower(self, interval=self.settings.follow_seconds)
+        # A failover: the banner says "reconnecting" while a service call
+        # waits for the new leader, typed work stays where it is.
+        services.failover.listen(self._failover_changed)
         self.follow_enabled = follow
+        self.duties = DeskDuties(self, interval=self.settings.duty_interval_seconds)
         self.focus_incident_id: int | None = None
         self.settings_warning = settings_warning
         #: Run first in the start worker: a reason the database cannot be used
         #: (the app then exits with it), or ``None``. Checked here rather than
         #: before start-up so that the first screen does not wait for alembic.
         self.check_schema = check_schema
+        #: Every key and paste from the terminal, in one ordered queue.
+        self.typeahead = TypeAhead(
+            self,
+            lambda event: App.on_event(self, event),
+            on_error=lambda error: self.report_error(error, self.screen),
+        )
+        #: Calls a crash left open on this terminal, until the intake shows them.
+        self.waiting_drafts: list[tuple[CallView, dict[str, Any]]] = []
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes from the terminal go through the key queue, in order."""
+        self.note_activity(event)  # the idle lock counts from the last key
+        if (
+            isinstance(event, events.Key | events.Paste)
+            and not event.is_forwarded
+            and self.typeahead.feed(event)
+        ):
+            self.app_focus = True  # as Textual does for a key it handles itself
+            return
+        await super().on_event(event)
 
     # -- start-up -----------------------------------------------------------------
 
@@ -178,6 +231,7 @@ class SiagaApp(App[None]):
                 _("config.fallback", detail=self.settings_warning), severity="warning"
             )
         relabel(self)
+        self.start_signon()
         self._start()
 
     @work(
@@ -193,56 +247,84 @@ class SiagaApp(App[None]):
             if problem is not None:
                 self.call_from_thread(self.exit, None, 1, f"siaga: {problem}")
                 return
+        if self.principal is None:  # build the services while the operator types
+            self.base_services.has_admin()
+        else:
+            self._load_start_state()
+        self.places.warm()
+
+    def after_signon(self) -> None:
+        """Follow the journal and offer drafts back, now that someone is signed on."""
+        self._after_signon_worker()
+
+    @work(thread=True, group="start", exit_on_error=False, description="signed on")
+    def _after_signon_worker(self) -> None:
+        self._load_start_state()
+
+    def _load_start_state(self) -> None:
         services = self.services
+        if self.principal is not None and self.principal.session_id is None:
+            # A principal handed in (no sign-on here): record it on the shift.
+            # A sign-on at this desk has done so already, with its session id.
+            self._sign_on_shift()
         last = services.last_event_id()
         drafts = services.open_drafts()
         self.call_from_thread(self._started, last, drafts)
-        self.places.warm()
+
+    def on_unmount(self) -> None:
+        """Leaving: stop following and hearing about failovers."""
+        self.follower.stop()
+        self.services.failover.unlisten(self._failover_changed)
+
+    def before_lock(self) -> None:
+        """Nobody is signed on: stop following the journal."""
+        self.follower.stop()
+
+    def _sign_on_shift(self) -> None:
+        """Record this operator at this terminal on the running shift.
+
+        Opens the shift when this desk is the first at the change-over. A
+        refusal is shown, and the desk keeps working: taking calls must not
+        depend on the shift record.
+        """
+        try:
+            self.services.sign_on_shift()
+        except DispatchError as exc:
+            self.call_from_thread(
+                self.notify, engine_message(exc.message), severity="warning"
+            )
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="shift",
+        exit_on_error=False,
+        description="shift change-over",
+    )
+    def _carry_sign_on(self) -> None:
+        """At the change-over the desk's operator is signed on to the new shift."""
+        if self.principal is not None:  # nobody to carry while the desk is locked
+            self.services.carry_sign_on()
 
     def _started(
         self, last_id: int, drafts: list[tuple[CallView, dict[str, Any]]]
     ) -> None:
         if self.follow_enabled:
+            self.follower.stop()
             self.follower.start(last_id)
+            self.duties.start()
+            if self._shift_timer is None:  # once, not at every sign-on
+                self._shift_timer = self.set_interval(
+                    SHIFT_CHECK_SECONDS, self._carry_sign_on, name="shift"
+                )
         if drafts:
-            self._offer_draft(drafts)
+            # Offered in the intake's banner, never in a dialog over the form.
+            self.waiting_drafts = drafts
+            intake = self._intake_if_ready()
+            if intake is not None:
+                intake.offer_drafts(drafts)
         elif self.settings.caller_number:
             self.action_new_call()
-
-    def _offer_draft(self, drafts: list[tuple[CallView, dict[str, Any]]]) -> None:
-        from console.screens.dialogs import ConfirmDialog
-
-        call, draft = drafts[0]
-        rest = drafts[1:]
-
-        def answered(resume: bool | None) -> None:
-            if resume:
-                self.switch_mode("intake")
-                self.intake().restore(call, draft)
-            else:
-                self._abandon_draft(call.id)
-            if rest:
-                self.call_after_refresh(self._offer_draft, rest)
-
-        when = call.received_at.astimezone(self.services.settings.zone).strftime(
-            "%H:%M:%S"
-        )
-        self.push_screen(
-            ConfirmDialog(
-                _("draft.title"),
-                _(
-                    "draft.text",
-                    id=call.id,
-                    when=when,
-                    number=call.caller_number or "-",
-                ),
-            ),
-            answered,
-        )
-
-    @work(thread=True, group="drafts", exit_on_error=False, description="abandon draft")
-    def _abandon_draft(self, call_id: int) -> None:
-        self.services.close_call(call_id, "abandoned", note=_("draft.abandoned-note"))
 
     # -- the screens ----------------------------------------------------------------
 
@@ -261,6 +343,14 @@ class SiagaApp(App[None]):
         ):  # every mode's screens (private: no public view)
             yield from stack
 
+    def _intake_if_ready(self) -> Any:
+        """The intake screen if it can take keys now, else None."""
+        try:
+            intake = self.intake()
+        except LookupError:
+            return None
+        return intake if intake.is_mounted and intake.keys_ready else None
+
     def has_open_call(self) -> bool:
         """True while the intake screen holds a call."""
         try:
@@ -275,14 +365,53 @@ class SiagaApp(App[None]):
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
         else:
+            self._localise_chain()
             self.action_show_help_panel()
+
+    def action_hide_help(self) -> None:
+        """Escape: close the help panel."""
+        self.action_hide_help_panel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape closes the help panel only while it is shown."""
+        if action == "hide_help":
+            return bool(self.screen.query("HelpPanel"))
+        return True
+
+    def _localise_chain(self) -> None:
+        """Textual's own bindings on this screen in the operator's language."""
+        from console.help_keys import localise
+
+        for node, _bindings in self.screen._binding_chain:
+            localise(node)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The help panel lists the focused widget's keys: in our language too."""
+        if self.screen.query("HelpPanel"):
+            self._localise_chain()
+            self.screen.refresh_bindings()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Screen-switch keys on the footer from :data:`FOOTER_NAV_FROM` columns."""
+        narrow = event.size.width < FOOTER_NAV_FROM
+        if narrow == is_narrow():
+            return
+        set_narrow(narrow)
+        relabel(self)
+        for screen in self._modes_screens():
+            relabel(screen)
+        self.refresh_bindings()
 
     def action_new_call(self) -> None:
         """F2: the intake screen with a new call open."""
         self.switch_mode("intake")
         number = self.settings.caller_number
         self.settings = self.settings.model_copy(update={"caller_number": None})
-        self.call_after_refresh(partial(self.intake().new_call, number))
+        intake = self._intake_if_ready()
+        if intake is not None:
+            intake.new_call(number)  # now: the digits after F2 go to the number
+        else:  # still being built: right after the keys before F2, before the rest
+            self.typeahead.next(lambda: self.intake().new_call(number))
 
     def action_show_board(self) -> None:
         """F3: the dispatch board."""
@@ -307,6 +436,7 @@ class SiagaApp(App[None]):
         for screen in self._modes_screens():
             if hasattr(screen, "relabel") and screen.is_mounted:
                 screen.relabel()
+        self._localise_chain()
         self.refresh_bindings()
         self.notify(_("language.changed"))
 
@@ -352,36 +482,14 @@ class SiagaApp(App[None]):
         keys = self._keymap.get(binding_id) if self._keymap else None
         return display_keys(keys or BY_ID[binding_id].keys)
 
-    # -- facts the screens need (from the engine's pack and catalogue) ---------
-
-    def agency_codes(self) -> list[str]:
-        """Agency codes of the region pack."""
-        try:
-            return [a.code for a in self.services.pack.agencies]
-        except Exception:  # the pack is optional for the console to run
-            return []
-
-    def dispositions(self) -> list[tuple[str, str]]:
-        """Close codes with their names in the current language."""
-        try:
-            from dispatch.catalogue import get_catalogue
-
-            return [
-                (code, d.name.get(current_language()))
-                for code, d in get_catalogue().dispositions.items()
-            ]
-        except Exception:  # catalogue not loadable: the engine's interim codes
-            return [
-                (c, _(f"disposition.{c}"))
-                for c in ("RESOLVED", "TRANSPORTED", "FALSE_ALARM", "GONE_ON_ARRIVAL")
-            ]
-
     # -- the journal and database state -------------------------------------------
 
     def on_journal_advanced(self, message: JournalAdvanced) -> None:
         """Remember the position and tell every screen."""
         self.follower.advanced(message)
+        self.watch_journal_for_signon(message.events)
         self.database_ok()
+        escalation_alarms(self, message.events)
         for screen in self._modes_screens():
             if screen.is_mounted and hasattr(screen, "on_journal_advanced"):
                 screen.post_message(JournalAdvanced(message.events, message.last_id))
@@ -394,6 +502,10 @@ class SiagaApp(App[None]):
     def _database_recovered(self) -> None:
         self.database_ok()
 
+    def _failover_changed(self, waiting: bool, detail: str) -> None:
+        """From any thread: a service call waits for a new leader, or is through."""
+        self.post_message(DatabaseTrouble(detail) if waiting else DatabaseRecovered())
+
     def database_ok(self) -> None:
         """The database answered: hide the banner."""
         if self.db_trouble:
@@ -402,6 +514,15 @@ class SiagaApp(App[None]):
 
     def report_error(self, error: BaseException, screen: Any) -> None:
         """The one place worker errors become messages for the operator."""
+        if isinstance(error, CommitInDoubt):
+            # Not a passing banner: the operator must look before repeating.
+            self.notify(
+                engine_message(error.message),
+                title=_("error.title"),
+                severity="error",
+                timeout=30,
+            )
+            return
         if isinstance(error, DatabaseUnavailable):
             self.db_trouble = engine_message(error.message)
             if hasattr(screen, "save_now"):

@@ -42,7 +42,14 @@ class ConsoleSettings(EngineSettings):
     """How long after the last keystroke the call draft is saved."""
 
     follow_seconds: float = Field(default=1.0, gt=0, le=10)
-    """How often the console asks the journal what changed on other terminals."""
+    """How often the console asks the journal what changed on other terminals
+    (SQLite; on PostgreSQL the journal's NOTIFY wakes it instead)."""
+
+    idle_lock_minutes: float = Field(default=10.0, gt=0, le=480)
+    """Minutes without a key press after which the terminal locks (signs off).
+
+    Never while a call is in progress or a dialog is open: the lock waits.
+    """
 
     @field_validator("keymap")
     @classmethod
@@ -68,7 +75,13 @@ def load_console_settings(**overrides: Any) -> tuple[ConsoleSettings, str | None
         key = ".".join(str(p) for p in first["loc"])
         warning = f"{key}: {first['msg']}"
     fallback = dict(clean)
-    for name in ("theme", "keymap", "autosave_seconds", "follow_seconds"):
+    for name in (
+        "theme",
+        "keymap",
+        "autosave_seconds",
+        "follow_seconds",
+        "idle_lock_minutes",
+    ):
         fallback[name] = ConsoleSettings.model_fields[name].get_default(
             call_default_factory=True
         )

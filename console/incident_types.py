@@ -1,24 +1,35 @@
 """Incident types for the intake form: search, key questions, priority preview.
 
 A thin adapter over :mod:`dispatch.catalogue` (names in both languages,
-synonyms, key questions) and :mod:`dispatch.triage_bridge` (the engine's
-priority and referral defaults), so the form shows exactly what the engine
-will decide. While the catalogue cannot be loaded, the engine's interim
-types are offered with names from the console's catalogue.
+synonyms, caller-speech search, key questions) and
+:mod:`dispatch.triage_bridge` (the engine's priority and referral defaults),
+so the form shows exactly what the engine will decide.
+
+There is no fallback list of types: when the catalogue cannot be loaded,
+:func:`catalogue_problem` gives the loader's message (naming each bad file
+and key), ``siaga`` refuses to start with it (``console.cli.console_command``),
+and :func:`search_types` raises :class:`CatalogueUnavailable` rather than
+offer codes the engine would reject.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from console.i18n import _, current_language
 from dispatch import triage_bridge
 from dispatch.errors import DispatchError
 
-#: The engine's interim types (used only while the catalogue has no type files).
-_INTERIM_CODES = ("MED", "FIRE-HOUSE", "TRAFFIC", "TREE", "WATER")
+if TYPE_CHECKING:
+    from dispatch.catalogue import Catalogue, IncidentType, SearchHit
+
+
+class CatalogueUnavailable(DispatchError):
+    """The incident catalogue cannot be loaded; the message is the loader's."""
+
+    code = "catalogue_unavailable"
 
 
 @dataclass(frozen=True)
@@ -60,24 +71,46 @@ class TypeChoice:
     emergency: bool
     questions: tuple[KeyQuestion, ...] = ()
     terms: tuple[str, ...] = field(default=())
+    answers: tuple[tuple[str, str], ...] = ()
+    """Key-question answers the searched words imply, ``(question id, key)``,
+    in question order — pre-fill them when this choice is picked."""
+    why: tuple[str, ...] = ()
+    """Why the search offered this type (words matched, conditions met)."""
 
     @property
     def name(self) -> str:
         """The type's name in the current language."""
         return self.name_en if current_language() == "en" else self.name_id
 
+    @property
+    def answer_map(self) -> dict[str, str]:
+        """``{question id: answer key}`` implied by the searched words."""
+        return dict(self.answers)
+
 
 @cache
-def _catalogue() -> Any:
+def _load() -> tuple[Catalogue | None, str | None]:
+    from dispatch.catalogue import CatalogueError, get_catalogue
+
     try:
-        from dispatch.catalogue import get_catalogue
-
-        return get_catalogue()
-    except Exception:  # no type files yet: the interim list applies
-        return None
+        return get_catalogue(), None
+    except CatalogueError as exc:
+        return None, str(exc)
 
 
-def _from_catalogue(itype: Any) -> TypeChoice:
+def catalogue_problem() -> str | None:
+    """The loader's message when the catalogue cannot be loaded, else None."""
+    return _load()[1]
+
+
+def _catalogue() -> Catalogue:
+    cat, problem = _load()
+    if cat is None:
+        raise CatalogueUnavailable(problem or "incident catalogue unavailable")
+    return cat
+
+
+def _from_catalogue(itype: IncidentType, hit: SearchHit | None = None) -> TypeChoice:
     questions = tuple(
         KeyQuestion(
             q.id,
@@ -88,57 +121,56 @@ def _from_catalogue(itype: Any) -> TypeChoice:
         for q in itype.questions
     )
     return TypeChoice(
-        itype.code, itype.name.id, itype.name.en, itype.is_emergency, questions
-    )
-
-
-@cache
-def _interim() -> tuple[TypeChoice, ...]:
-    from console.i18n import translate
-
-    return tuple(
-        TypeChoice(
-            code,
-            translate(f"type.{code}", "id"),
-            translate(f"type.{code}", "en"),
-            triage_bridge.is_emergency(code),
-            terms=(translate(f"type.{code}.terms", "id"),),
-        )
-        for code in _INTERIM_CODES
+        itype.code,
+        itype.name.id,
+        itype.name.en,
+        itype.is_emergency,
+        questions,
+        answers=tuple((a.question, a.answer) for a in hit.answers) if hit else (),
+        why=hit.why if hit else (),
     )
 
 
 def get_type(code: str | None) -> TypeChoice | None:
-    """The type with this code, or None."""
-    if not code:
+    """The type with this code, or None (also while the catalogue is unavailable).
+
+    Only for showing stored codes: a stored code is shown as it is.
+    """
+    cat, _problem = _load()
+    if not code or cat is None:
         return None
-    cat = _catalogue()
-    if cat is not None:
-        return _from_catalogue(cat.types[code]) if code in cat.types else None
-    return next((t for t in _interim() if t.code == code), None)
+    return _from_catalogue(cat.types[code]) if code in cat.types else None
 
 
 def search_types(text: str, limit: int = 8) -> list[TypeChoice]:
-    """Types matching what the call taker typed: code, names, synonyms."""
+    """Types for what the call taker typed — a code, a name, or the caller's words.
+
+    Raises:
+        CatalogueUnavailable: the catalogue cannot be loaded (its message
+            names the file and key to fix).
+    """
     cat = _catalogue()
-    if cat is not None:
-        return [
-            _from_catalogue(cat.types[hit.code])
-            for hit in cat.search(text, limit=limit)
-        ]
-    query = text.strip().casefold()
-    if not query:
-        return []
     return [
-        t
-        for t in _interim()
-        if any(query in s.casefold() for s in (t.code, t.name_id, t.name_en, *t.terms))
-    ][:limit]
+        _from_catalogue(cat.types[hit.code], hit)
+        for hit in cat.search(text, limit=limit)
+    ]
+
+
+def infer_answers(text: str, code: str | None) -> dict[str, str]:
+    """Answers of type ``code``'s key questions implied by ``text`` (caller's words).
+
+    For a type picked by code or name while the notes hold the caller's
+    words; empty when nothing is implied or the type is unknown.
+    """
+    cat, _problem = _load()
+    if not code or cat is None or code not in cat.types:
+        return {}
+    return {a.question: a.answer for a in cat.infer_answers(text, code)}
 
 
 def preview(code: str | None, answers: dict[str, str]) -> tuple[str, str] | None:
     """``(priority, determinant)`` the engine will give, or None when it cannot say."""
-    if not code:
+    if not code or catalogue_problem() is not None:
         return None
     try:
         result = triage_bridge.classify(code, answers)
@@ -147,12 +179,42 @@ def preview(code: str | None, answers: dict[str, str]) -> tuple[str, str] | None
     return str(result.priority), str(result.determinant)
 
 
-def referral_proposal(code: str | None) -> tuple[str, str] | None:
-    """``(agency code, channel)`` a non-emergency type is referred to by default."""
+def referral_proposal(code: str | None) -> tuple[str, str, str | None] | None:
+    """``(agency code, channel, sector)`` a non-emergency type is referred to."""
+    if catalogue_problem() is not None:
+        return None
     default = triage_bridge.referral_default(code)
     if default is None:
         return None
-    return default.agency_code, str(default.channel)
+    return default.agency_code, str(default.channel), default.sector
+
+
+@dataclass(frozen=True)
+class DetailQuestion:
+    """One thing the responsible office asks (typed at referral)."""
+
+    id: str
+    text_id: str
+    text_en: str
+    kind: str
+
+    @property
+    def text(self) -> str:
+        """The question in the console's language."""
+        return self.text_en if current_language() == "en" else self.text_id
+
+
+def referral_details(code: str | None) -> tuple[DetailQuestion, ...]:
+    """What the office responsible for a referral type asks (empty if nothing)."""
+    if not code or catalogue_problem() is not None:
+        return ()
+    cat = _catalogue()
+    if code not in cat:
+        return ()
+    return tuple(
+        DetailQuestion(d.id, d.text.id, d.text.en, d.kind)
+        for d in cat.incident_type(code).details
+    )
 
 
 def type_label(code: str | None) -> str:

@@ -9,6 +9,7 @@ taker can confirm the place with the caller.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -30,6 +31,20 @@ class PlaceChoice:
     confidence: float | None = None
     landmark: str | None = None
     landmark_m: float | None = None
+    rt: int | None = None
+    rw: int | None = None
+
+    @property
+    def place_name(self) -> str:
+        """The name as recorded: with the caller's RT/RW, as addresses are written.
+
+        The incident's place name is what the board, the responder card and
+        the EIDO export show, so RT/RW given by the caller travel with it.
+        """
+        parts = [f"RT {self.rt:02d}" if self.rt is not None else ""]
+        parts.append(f"RW {self.rw:02d}" if self.rw is not None else "")
+        neighbourhood = "/".join(p for p in parts if p)
+        return f"{self.name}, {neighbourhood}" if neighbourhood else self.name
 
     def location_input(self, text: str) -> dict[str, Any]:
         """The fields ``DispatchService.record_location`` takes."""
@@ -37,7 +52,7 @@ class PlaceChoice:
             "text": text,
             "lat": self.lat,
             "lon": self.lon,
-            "place_name": self.name,
+            "place_name": self.place_name,
             "kelurahan_code": self.kelurahan_code,
             "kelurahan": self.kelurahan,
             "kecamatan": self.kecamatan,
@@ -63,11 +78,19 @@ class PlaceFinder:
         self._pack: Any = None
         self._geocoder: Any = None
         self._ready = False
+        # The start worker warms the finder while a key may already look a
+        # place up on the UI thread: one loads, the other waits for it.
+        self._lock = threading.Lock()
 
     def _load(self) -> None:
         if self._ready:
             return
-        self._ready = True
+        with self._lock:
+            if not self._ready:
+                self._load_now()
+                self._ready = True
+
+    def _load_now(self) -> None:
         try:
             self._pack = self._pack_loader()
         except Exception:  # no pack: pasted coordinates still work
@@ -196,4 +219,6 @@ class PlaceFinder:
             confidence=min(1.0, max(0.0, float(get("confidence") or 0.0))),
             landmark=landmark,
             landmark_m=get("landmark_m") or get("landmark_distance_m"),
+            rt=get("rt"),
+            rw=get("rw"),
         )

@@ -33,17 +33,21 @@ from dispatch import journal
 from dispatch.clock import ensure_utc
 from dispatch.config import EngineSettings, default_data_dir
 from dispatch.db import read_session, write_session
+from dispatch.errors import DispatchError
+from dispatch.files import open_private, private_dir, write_private_text
 from dispatch.journal import EVENT_FIELDS, GENESIS_HASH, canonical_time, verify_rows
 from dispatch.models import Event, JournalHead
-from dispatch.reports.window import shift_window
+from dispatch.reports.window import ShiftWindow, shift_window
 
 FORMAT = "siaga-journal-archive"
 VERSION = 1
 _NAME = re.compile(r"^journal-(\d{12})-(\d{12})(?:-[0-9-]+)?\.jsonl\.gz$")
 
 
-class ArchiveError(Exception):
+class ArchiveError(DispatchError, ValueError):
     """An archive could not be written, read, verified or imported."""
+
+    code = "archive_error"
 
 
 def default_archive_dir() -> Path:
@@ -231,7 +235,7 @@ def _write_file(
     if path.exists():
         raise ArchiveError(f"{name} already exists; refusing to overwrite it")
     partial = path.with_name(name + ".partial")
-    with partial.open("wb") as raw:
+    with open_private(partial, "wb") as raw:
         with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
             gz.write((header.to_json() + "\n").encode("utf-8"))
             for row in rows:
@@ -239,7 +243,7 @@ def _write_file(
         raw.flush()
         os.fsync(raw.fileno())
     os.replace(partial, path)
-    _checksum_path(path).write_text(f"{file_sha256(path)}  {name}\n", encoding="utf-8")
+    write_private_text(_checksum_path(path), f"{file_sha256(path)}  {name}\n")
     return path
 
 
@@ -292,14 +296,8 @@ def archive_old_shifts(
         settings, now, settings.retention_days if keep_days is None else keep_days
     )
     with read_session(engine) as session:
-        whole = journal.verify_chain(session)
-    if not whole.ok:
-        assert whole.problem is not None
-        raise ArchiveError(
-            f"the journal is broken at event {whole.problem.position} "
-            f"({whole.problem.message}); nothing archived"
-        )
-    folder.mkdir(parents=True, exist_ok=True)
+        _refuse_broken(journal.verify_chain(session))
+    private_dir(folder)
     results: list[ArchiveResult] = []
     planned: tuple[int, str] | None = None
     while True:
@@ -309,25 +307,10 @@ def archive_old_shifts(
             if head is None:
                 return results
             base_id, base_hash = planned or (head.base_id, head.base_hash)
-            rows: list[tuple[Any, ...]] = []
-            window = None
-            for row in _rows_from(session, base_id):
-                if window is None:
-                    window = shift_window(row[1], settings)
-                    if window.end > cutoff:
-                        break
-                if ensure_utc(row[1]) >= window.end:
-                    break
-                rows.append(row)
+            rows, window = _oldest_shift(session, base_id, settings, cutoff)
             if not rows or window is None:
                 return results
-            report = verify_rows(rows, start_id=base_id, start_hash=base_hash)
-            if not report.ok:
-                assert report.problem is not None
-                raise ArchiveError(
-                    f"the journal is broken at event {report.problem.position} "
-                    f"({report.problem.message}); nothing archived"
-                )
+            _refuse_broken(verify_rows(rows, start_id=base_id, start_hash=base_hash))
             first, last = rows[0][0], rows[-1][0]
             if dry_run:
                 results.append(ArchiveResult(folder, first, last, len(rows)))
@@ -340,6 +323,36 @@ def archive_old_shifts(
             head.base_id = last
             head.base_hash = rows[-1][-1]
             results.append(ArchiveResult(path, first, last, len(rows)))
+
+
+def _refuse_broken(report: journal.VerifyReport) -> None:
+    """Archive nothing from a journal whose chain does not verify."""
+    if not report.ok:
+        assert report.problem is not None
+        raise ArchiveError(
+            f"the journal is broken at event {report.problem.position} "
+            f"({report.problem.message}); nothing archived"
+        )
+
+
+def _oldest_shift(
+    session: Session, base_id: int, settings: EngineSettings, cutoff: datetime
+) -> tuple[list[tuple[Any, ...]], ShiftWindow | None]:
+    """The online rows of the oldest shift after ``base_id``, if it ended by ``cutoff``.
+
+    Empty rows when that shift is not over by the cutoff (or nothing is left).
+    """
+    rows: list[tuple[Any, ...]] = []
+    window = None
+    for row in _rows_from(session, base_id):
+        if window is None:
+            window = shift_window(row[1], settings)
+            if window.end > cutoff:
+                break
+        if ensure_utc(row[1]) >= window.end:
+            break
+        rows.append(row)
+    return rows, window
 
 
 # -- importing --------------------------------------------------------------------
@@ -410,56 +423,13 @@ def verify_all(session: Session, folder: Path) -> FullVerify:
     head = session.get(JournalHead, 1)
     base_id = head.base_id if head else 0
     base_hash = head.base_hash if head else GENESIS_HASH
-    expected_id, expected_hash = 0, GENESIS_HASH
+    expected: tuple[int, str] = (0, GENESIS_HASH)
     for path in archive_files(folder):
-        check = check_archive(path)
-        if not check.ok or check.header is None:
-            where = f" at event {check.position}" if check.position else ""
-            return result.fail(
-                f"archive {path.name} BROKEN{where}: {check.problem}", check.position
-            )
-        h = check.header
-        if h.first_id > base_id:
-            # A shift that was imported back: it must equal the online rows.
-            online = session.get(Event, h.last_id)
-            if online is None or online.hash != h.end_hash:
-                return result.fail(
-                    f"archive {path.name} BROKEN at event {h.last_id}: "
-                    "differs from the online journal",
-                    h.last_id,
-                )
-            result.lines.append(f"archive {path.name} OK (also online)")
-            continue
-        if h.first_id - 1 != expected_id or h.start_hash != expected_hash:
-            if h.first_id - 1 > expected_id:
-                text = (
-                    f"archive chain BROKEN at event {expected_id + 1}: events "
-                    f"{expected_id + 1}..{h.first_id - 1} are in no archive"
-                )
-                return result.fail(text, expected_id + 1)
-            return result.fail(
-                f"archive chain BROKEN at event {h.first_id}: {path.name} does not "
-                f"link to event {h.first_id - 1}",
-                h.first_id,
-            )
-        expected_id, expected_hash = h.last_id, h.end_hash
-        result.events += h.count
-        result.lines.append(
-            f"archive {path.name} OK: {h.count} events ({h.first_id}..{h.last_id})"
-        )
-    if base_id and (expected_id, expected_hash) != (base_id, base_hash):
-        if expected_id < base_id:
-            return result.fail(
-                f"archive chain BROKEN at event {expected_id + 1}: events "
-                f"{expected_id + 1}..{base_id} are archived but no archive file in "
-                f"{folder} holds them",
-                expected_id + 1,
-            )
-        return result.fail(
-            f"journal BROKEN at event {base_id + 1}: the online journal does not "
-            "link to the last archive",
-            base_id + 1,
-        )
+        expected = _verify_archive(session, path, base_id, expected, result)
+        if not result.ok:
+            return result
+    if base_id and expected != (base_id, base_hash):
+        return _boundary_failure(result, folder, base_id, expected[0])
     report = journal.verify_chain(session)
     if not report.ok:
         assert report.problem is not None
@@ -477,6 +447,79 @@ def verify_all(session: Session, folder: Path) -> FullVerify:
             f"{result.events} events in all"
         )
     return result
+
+
+def _verify_archive(
+    session: Session,
+    path: Path,
+    base_id: int,
+    expected: tuple[int, str],
+    result: FullVerify,
+) -> tuple[int, str]:
+    """Check one archive and its link to the one before; record it in ``result``.
+
+    ``expected`` is the (id, hash) the archive must start after; returns the
+    (id, hash) the next one must start after. A failure is recorded in
+    ``result`` (check ``result.ok``).
+    """
+    check = check_archive(path)
+    if not check.ok or check.header is None:
+        where = f" at event {check.position}" if check.position else ""
+        result.fail(
+            f"archive {path.name} BROKEN{where}: {check.problem}", check.position
+        )
+        return expected
+    h = check.header
+    if h.first_id > base_id:
+        # A shift that was imported back: it must equal the online rows.
+        online = session.get(Event, h.last_id)
+        if online is None or online.hash != h.end_hash:
+            result.fail(
+                f"archive {path.name} BROKEN at event {h.last_id}: "
+                "differs from the online journal",
+                h.last_id,
+            )
+        else:
+            result.lines.append(f"archive {path.name} OK (also online)")
+        return expected
+    expected_id, expected_hash = expected
+    if h.first_id - 1 != expected_id or h.start_hash != expected_hash:
+        if h.first_id - 1 > expected_id:
+            text = (
+                f"archive chain BROKEN at event {expected_id + 1}: events "
+                f"{expected_id + 1}..{h.first_id - 1} are in no archive"
+            )
+            result.fail(text, expected_id + 1)
+        else:
+            result.fail(
+                f"archive chain BROKEN at event {h.first_id}: {path.name} does not "
+                f"link to event {h.first_id - 1}",
+                h.first_id,
+            )
+        return expected
+    result.events += h.count
+    result.lines.append(
+        f"archive {path.name} OK: {h.count} events ({h.first_id}..{h.last_id})"
+    )
+    return h.last_id, h.end_hash
+
+
+def _boundary_failure(
+    result: FullVerify, folder: Path, base_id: int, expected_id: int
+) -> FullVerify:
+    """The archives do not end where the online journal starts: say which side."""
+    if expected_id < base_id:
+        return result.fail(
+            f"archive chain BROKEN at event {expected_id + 1}: events "
+            f"{expected_id + 1}..{base_id} are archived but no archive file in "
+            f"{folder} holds them",
+            expected_id + 1,
+        )
+    return result.fail(
+        f"journal BROKEN at event {base_id + 1}: the online journal does not "
+        "link to the last archive",
+        base_id + 1,
+    )
 
 
 def iter_archive_events(paths: Iterable[Path]) -> Iterator[tuple[Any, ...]]:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from numpy.typing import NDArray
 
 from dispatch.catalogue import PlanSlot
 from dispatch.enums import Priority
@@ -119,6 +120,23 @@ class _Row:
     slot: PlanSlot
 
 
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """The prepared batch: rows (unit places), useful units and their costs."""
+
+    ordered: list[RecommendRequest]
+    rows: list[_Row]
+    pool: UnitPool
+    unit_cols: NDArray[np.intp]
+    """Pool index of each useful free unit (a column)."""
+    fit_u: NDArray[np.bool_]
+    eta: NDArray[np.float64]
+    """Request × column ETAs (only requests with a useful row are filled)."""
+    weight: NDArray[np.float64]
+    cover: NDArray[np.float64]
+    cfg: BatchConfig
+
+
 def assign_batch(
     requests: Sequence[RecommendRequest],
     units: Sequence[UnitCandidate] | UnitPool,
@@ -131,11 +149,6 @@ def assign_batch(
     Returns the assignments sorted by priority, incident id and slot. Slots
     left empty are simply absent (see :func:`unfilled_slots`).
     """
-    # Imported here: scipy costs ~0.5 s and the console must start without it.
-    from scipy.optimize import linear_sum_assignment
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     cfg = config or BatchConfig()
     pool = units if isinstance(units, UnitPool) else UnitPool(units, cfg.compatibility)
     ordered = sorted(requests, key=lambda r: (r.priority.rank, r.incident_id))
@@ -146,12 +159,7 @@ def assign_batch(
     if not ordered or free_idx.size == 0:
         return []
 
-    rows: list[_Row] = [
-        _Row(ri, si, slot)
-        for ri, req in enumerate(ordered)
-        for si, slot in enumerate(req.slots)
-        for _ in range(slot.count)
-    ]
+    rows = _rows(ordered)
     if not rows:
         return []
     # Fit of each row against the free units (rows share masks per slot kind).
@@ -161,8 +169,55 @@ def assign_batch(
     if useful_units.size == 0:
         return []
 
-    # ETAs: one vectorised call per request, only for the units that matter.
     unit_cols = free_idx[useful_units]
+    problem = _Problem(
+        ordered=ordered,
+        rows=rows,
+        pool=pool,
+        unit_cols=unit_cols,
+        fit_u=fit[:, useful_units],
+        eta=_etas(ordered, rows, useful_rows, pool, unit_cols, travel_model, now),
+        weight=np.array(
+            [cfg.priority_weight[ordered[row.request].priority] for row in rows]
+        ),
+        cover=np.asarray(
+            cfg.station_cover_margin_s * pool.last_at_station[unit_cols],
+            dtype=np.float64,
+        ),
+        cfg=cfg,
+    )
+    labels = _components(problem.fit_u)
+    n_rows = len(rows)
+    out: list[BatchAssignment] = []
+    for label in np.unique(labels[useful_rows]):
+        g_rows = np.flatnonzero(labels[:n_rows] == label)
+        g_units = np.flatnonzero(labels[n_rows:] == label)
+        if g_units.size:
+            out.extend(_solve_group(problem, g_rows, g_units))
+    out.sort(key=lambda a: (a.priority.rank, a.incident_id, a.slot_index, a.callsign))
+    return out
+
+
+def _rows(ordered: list[RecommendRequest]) -> list[_Row]:
+    """One row per unit place: every slot of every request, ``count`` times."""
+    return [
+        _Row(ri, si, slot)
+        for ri, req in enumerate(ordered)
+        for si, slot in enumerate(req.slots)
+        for _ in range(slot.count)
+    ]
+
+
+def _etas(
+    ordered: list[RecommendRequest],
+    rows: list[_Row],
+    useful_rows: NDArray[np.intp],
+    pool: UnitPool,
+    unit_cols: NDArray[np.intp],
+    travel_model: TravelModel,
+    now: datetime,
+) -> NDArray[np.float64]:
+    """ETAs: one vectorised call per request, only for the units that matter."""
     origins = pool.coords[unit_cols]
     types = [pool.unit_types[i] for i in unit_cols]
     eta = np.empty((len(ordered), unit_cols.size))
@@ -170,57 +225,64 @@ def assign_batch(
     for ri in needed:
         req = ordered[ri]
         eta[ri] = travel_model.eta_many(origins, (req.lat, req.lon), types, when=now)
+    return eta
 
-    weight = np.array(
-        [cfg.priority_weight[ordered[row.request].priority] for row in rows]
-    )
-    cover = cfg.station_cover_margin_s * pool.last_at_station[unit_cols]
-    fit_u = fit[:, useful_units]
 
-    # Independent groups: connected components of the bipartite fit graph.
+def _components(fit_u: NDArray[np.bool_]) -> NDArray[np.int32]:
+    """Independent groups: connected components of the bipartite fit graph.
+
+    Labels rows first, then units; each group is solved on its own, which
+    keeps the assignment problems small.
+    """
+    # Imported here: scipy costs ~0.5 s and the console must start without it.
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     r_idx, u_idx = np.nonzero(fit_u)
-    n_rows, n_units = len(rows), unit_cols.size
+    n_rows, n_units = fit_u.shape
     graph = coo_matrix(
         (np.ones(r_idx.size), (r_idx, n_rows + u_idx)),
         shape=(n_rows + n_units, n_rows + n_units),
     )
     _, labels = connected_components(graph, directed=False)
+    return labels  # type: ignore[no-any-return]
 
+
+def _solve_group(
+    p: _Problem, g_rows: NDArray[np.intp], g_units: NDArray[np.intp]
+) -> list[BatchAssignment]:
+    """Minimum-cost assignment of one group; each row may also stay empty."""
+    from scipy.optimize import linear_sum_assignment
+
+    req_of = np.array([p.rows[r].request for r in g_rows])
+    capped = np.minimum(p.eta[req_of][:, g_units], p.cfg.max_eta_s)
+    cost = p.weight[g_rows, None] * capped + p.cover[None, g_units]
+    cost = np.where(p.fit_u[np.ix_(g_rows, g_units)], cost, INFEASIBLE)
+    k = g_rows.size
+    empty = np.full((k, k), INFEASIBLE)
+    np.fill_diagonal(
+        empty,
+        [p.cfg.unfilled_penalty[p.ordered[p.rows[r].request].priority] for r in g_rows],
+    )
+    matrix = np.hstack([cost, empty])
+    sel_rows, sel_cols = linear_sum_assignment(matrix)
     out: list[BatchAssignment] = []
-    for label in np.unique(labels[useful_rows]):
-        g_rows = np.flatnonzero(labels[:n_rows] == label)
-        g_units = np.flatnonzero(labels[n_rows:] == label)
-        if g_units.size == 0:
+    for a, b in zip(sel_rows.tolist(), sel_cols.tolist(), strict=True):
+        if b >= g_units.size or matrix[a, b] >= INFEASIBLE:
             continue
-        req_of = np.array([rows[r].request for r in g_rows])
-        capped = np.minimum(eta[req_of][:, g_units], cfg.max_eta_s)
-        cost = weight[g_rows, None] * capped + cover[None, g_units]
-        cost = np.where(fit_u[np.ix_(g_rows, g_units)], cost, INFEASIBLE)
-        k = g_rows.size
-        empty = np.full((k, k), INFEASIBLE)
-        np.fill_diagonal(
-            empty,
-            [cfg.unfilled_penalty[ordered[rows[r].request].priority] for r in g_rows],
-        )
-        matrix = np.hstack([cost, empty])
-        sel_rows, sel_cols = linear_sum_assignment(matrix)
-        for a, b in zip(sel_rows.tolist(), sel_cols.tolist(), strict=True):
-            if b >= g_units.size or matrix[a, b] >= INFEASIBLE:
-                continue
-            row = rows[int(g_rows[a])]
-            req = ordered[row.request]
-            unit = pool.units[int(unit_cols[g_units[b]])]
-            out.append(
-                BatchAssignment(
-                    incident_id=req.incident_id,
-                    priority=req.priority,
-                    slot_index=row.slot_index,
-                    callsign=unit.callsign,
-                    unit_type=unit.unit_type,
-                    eta_seconds=round(float(eta[row.request, g_units[b]]), 1),
-                )
+        row = p.rows[int(g_rows[a])]
+        req = p.ordered[row.request]
+        unit = p.pool.units[int(p.unit_cols[g_units[b]])]
+        out.append(
+            BatchAssignment(
+                incident_id=req.incident_id,
+                priority=req.priority,
+                slot_index=row.slot_index,
+                callsign=unit.callsign,
+                unit_type=unit.unit_type,
+                eta_seconds=round(float(p.eta[row.request, g_units[b]]), 1),
             )
-    out.sort(key=lambda a: (a.priority.rank, a.incident_id, a.slot_index, a.callsign))
+        )
     return out
 
 

@@ -167,87 +167,20 @@ def find_duplicates(
     cat = catalogue or get_catalogue()
     call_type = cat.types.get(new_call.type_code) if new_call.type_code else None
     call_family = call_type.family if call_type else None
-
-    distances: NDArray[np.float64] = np.full(len(open_incidents), np.nan)
-    if new_call.lat is not None and new_call.lon is not None:
-        located = [
-            i
-            for i, inc in enumerate(open_incidents)
-            if inc.lat is not None and inc.lon is not None
-        ]
-        if located:
-            lats = np.array([open_incidents[i].lat for i in located], dtype=np.float64)
-            lons = np.array([open_incidents[i].lon for i in located], dtype=np.float64)
-            distances[located] = haversine_m(new_call.lat, new_call.lon, lats, lons)
-
+    distances = _distances(new_call, open_incidents)
     out: list[DuplicateCandidate] = []
     for i, inc in enumerate(open_incidents):
-        inc_type = cat.types.get(inc.type_code)
-        inc_family = inc_type.family if inc_type else "other"
-        rule = _rule_for(cat, inc_family, call_family)
-        last = max(inc.created_at, inc.last_activity_at or inc.created_at)
-        age = max(0.0, (now - last).total_seconds())
-        if age > rule.window_s:
-            continue
-        same_caller = bool(
-            new_call.caller_e164 and new_call.caller_e164 in inc.caller_numbers
+        found = _candidate(
+            new_call,
+            inc,
+            float(distances[i]),
+            now,
+            cat,
+            call_type is not None,
+            call_family,
         )
-        reasons: list[DuplicateReason] = []
-        if new_call.type_code is None or call_type is None:
-            type_factor = TYPE_FACTOR_UNKNOWN
-            reasons.append(DuplicateReason(DuplicateReasonCode.TYPE_NOT_KNOWN))
-        elif new_call.type_code == inc.type_code:
-            type_factor = TYPE_FACTOR_SAME
-            reasons.append(DuplicateReason(DuplicateReasonCode.SAME_TYPE))
-        elif cat.related(new_call.type_code, inc.type_code) or _families_related(
-            cat, call_family or "other", inc_family
-        ):
-            type_factor = TYPE_FACTOR_RELATED
-            reasons.append(
-                DuplicateReason(
-                    DuplicateReasonCode.RELATED_TYPE, {"type": inc.type_code}
-                )
-            )
-        elif same_caller:
-            type_factor = TYPE_FACTOR_UNRELATED_SAME_CALLER
-        else:
-            continue
-        distance = float(distances[i])
-        has_distance = not np.isnan(distance)
-        if has_distance and distance <= rule.radius_m:
-            nearness = 1.0 - distance / rule.radius_m
-            reasons.append(
-                DuplicateReason(
-                    DuplicateReasonCode.NEARBY, {"distance_m": round(distance)}
-                )
-            )
-        elif same_caller or not has_distance:
-            # Same caller, or one of the two places is not known yet: only
-            # type, time and caller speak.
-            nearness = 0.0
-        else:
-            continue
-        recency = 1.0 - age / rule.window_s
-        reasons.append(
-            DuplicateReason(DuplicateReasonCode.RECENT, {"age_min": round(age / 60)})
-        )
-        score = type_factor * (0.6 * nearness + 0.4 * recency)
-        if same_caller:
-            score = 1.0 - (1.0 - score) / 2
-            reasons.append(DuplicateReason(DuplicateReasonCode.SAME_CALLER))
-        if inc.created_at >= new_call.at:
-            score = min(1.0, score + IN_CALL_BOOST)
-            reasons.append(DuplicateReason(DuplicateReasonCode.CREATED_DURING_CALL))
-        out.append(
-            DuplicateCandidate(
-                incident_id=inc.id,
-                number=inc.number,
-                score=round(score, 3),
-                distance_m=round(distance, 1) if has_distance else None,
-                age_s=round(age, 1),
-                reasons=tuple(reasons),
-            )
-        )
+        if found is not None:
+            out.append(found)
     out.sort(
         key=lambda c: (
             -c.score,
@@ -256,3 +189,133 @@ def find_duplicates(
         )
     )
     return out[:limit]
+
+
+def _distances(
+    new_call: DuplicateQuery, open_incidents: Sequence[OpenIncidentRef]
+) -> NDArray[np.float64]:
+    """Metres from the call to each incident, NaN where either place is unknown.
+
+    One vectorised haversine over all located incidents keeps this cheap
+    for a busy shift's hundred open incidents.
+    """
+    distances: NDArray[np.float64] = np.full(len(open_incidents), np.nan)
+    if new_call.lat is None or new_call.lon is None:
+        return distances
+    located = [
+        i
+        for i, inc in enumerate(open_incidents)
+        if inc.lat is not None and inc.lon is not None
+    ]
+    if located:
+        lats = np.array([open_incidents[i].lat for i in located], dtype=np.float64)
+        lons = np.array([open_incidents[i].lon for i in located], dtype=np.float64)
+        distances[located] = haversine_m(new_call.lat, new_call.lon, lats, lons)
+    return distances
+
+
+def _candidate(
+    new_call: DuplicateQuery,
+    inc: OpenIncidentRef,
+    distance: float,
+    now: datetime,
+    cat: Catalogue,
+    call_type_known: bool,
+    call_family: str | None,
+) -> DuplicateCandidate | None:
+    """Score one open incident against the call, or None when it is no match."""
+    inc_type = cat.types.get(inc.type_code)
+    inc_family = inc_type.family if inc_type else "other"
+    rule = _rule_for(cat, inc_family, call_family)
+    last = max(inc.created_at, inc.last_activity_at or inc.created_at)
+    age = max(0.0, (now - last).total_seconds())
+    if age > rule.window_s:
+        return None
+    same_caller = bool(
+        new_call.caller_e164 and new_call.caller_e164 in inc.caller_numbers
+    )
+    reasons: list[DuplicateReason] = []
+    type_factor = _type_factor(
+        new_call,
+        inc,
+        cat,
+        call_type_known,
+        call_family,
+        inc_family,
+        same_caller,
+        reasons,
+    )
+    if type_factor is None:
+        return None
+    has_distance = not np.isnan(distance)
+    nearness = _nearness(distance, has_distance, rule, same_caller, reasons)
+    if nearness is None:
+        return None
+    recency = 1.0 - age / rule.window_s
+    reasons.append(
+        DuplicateReason(DuplicateReasonCode.RECENT, {"age_min": round(age / 60)})
+    )
+    score = type_factor * (0.6 * nearness + 0.4 * recency)
+    if same_caller:
+        score = 1.0 - (1.0 - score) / 2
+        reasons.append(DuplicateReason(DuplicateReasonCode.SAME_CALLER))
+    if inc.created_at >= new_call.at:
+        score = min(1.0, score + IN_CALL_BOOST)
+        reasons.append(DuplicateReason(DuplicateReasonCode.CREATED_DURING_CALL))
+    return DuplicateCandidate(
+        incident_id=inc.id,
+        number=inc.number,
+        score=round(score, 3),
+        distance_m=round(distance, 1) if has_distance else None,
+        age_s=round(age, 1),
+        reasons=tuple(reasons),
+    )
+
+
+def _type_factor(
+    new_call: DuplicateQuery,
+    inc: OpenIncidentRef,
+    cat: Catalogue,
+    call_type_known: bool,
+    call_family: str | None,
+    inc_family: str,
+    same_caller: bool,
+    reasons: list[DuplicateReason],
+) -> float | None:
+    """How much the two types agree (appending the reason), None if unrelated."""
+    if new_call.type_code is None or not call_type_known:
+        reasons.append(DuplicateReason(DuplicateReasonCode.TYPE_NOT_KNOWN))
+        return TYPE_FACTOR_UNKNOWN
+    if new_call.type_code == inc.type_code:
+        reasons.append(DuplicateReason(DuplicateReasonCode.SAME_TYPE))
+        return TYPE_FACTOR_SAME
+    if cat.related(new_call.type_code, inc.type_code) or _families_related(
+        cat, call_family or "other", inc_family
+    ):
+        reasons.append(
+            DuplicateReason(DuplicateReasonCode.RELATED_TYPE, {"type": inc.type_code})
+        )
+        return TYPE_FACTOR_RELATED
+    if same_caller:
+        return TYPE_FACTOR_UNRELATED_SAME_CALLER
+    return None
+
+
+def _nearness(
+    distance: float,
+    has_distance: bool,
+    rule: DuplicateRule,
+    same_caller: bool,
+    reasons: list[DuplicateReason],
+) -> float | None:
+    """Nearness in [0, 1] (appending the reason), None when too far away."""
+    if has_distance and distance <= rule.radius_m:
+        reasons.append(
+            DuplicateReason(DuplicateReasonCode.NEARBY, {"distance_m": round(distance)})
+        )
+        return 1.0 - distance / rule.radius_m
+    if same_caller or not has_distance:
+        # Same caller, or one of the two places is not known yet: only
+        # type, time and caller speak.
+        return 0.0
+    return None

@@ -7,7 +7,7 @@ explicit properties, never derived from the letters or the declaration order.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Priority(StrEnum):
@@ -135,6 +135,26 @@ class ReferralChannel(StrEnum):
     DIRECT = "direct"
 
 
+class Sector(StrEnum):
+    """Public-service sector of a referral, used by the period report."""
+
+    DRINKING_WATER = "drinking_water"
+    SANITATION = "sanitation"
+    WATER_RESOURCES = "water_resources"
+    ROADS = "roads"
+    POWER = "power"
+    SOCIAL = "social"
+    OTHER = "other"
+
+
+class CallbackOutcome(StrEnum):
+    """What came of calling the caller back after their referral was resolved."""
+
+    INFORMED = "informed"
+    NO_ANSWER = "no_answer"
+    NOT_SOLVED = "not_solved"  # the caller says the problem is still there
+
+
 class ReferralStatus(StrEnum):
     """State of a referral at the receiving agency."""
 
@@ -149,6 +169,26 @@ class HandoffStatus(StrEnum):
     REQUESTED = "requested"
     ACKNOWLEDGED = "acknowledged"
     DECLINED = "declined"
+
+
+class AckMeans(StrEnum):
+    """How an agency acknowledged a hand-off to the desk."""
+
+    RADIO = "radio"
+    PHONE = "phone"
+    WHATSAPP = "whatsapp"
+
+
+class EscalationLevel(IntEnum):
+    """How far an unacknowledged hand-off has been escalated.
+
+    Level 1 raises the alarm on every desk when the agency's acknowledgement
+    target has passed; level 2 calls the shift supervisor when twice the
+    target has passed and the agency still has not answered.
+    """
+
+    DESK = 1
+    SUPERVISOR = 2
 
 
 class Role(StrEnum):

@@ -1,94 +1,98 @@
-"""The event journal: append, follow, and verify the SHA-256 hash chain.
+"""The event journal: append and follow; the chain itself is :mod:`dispatch.chain`.
 
 Every state change writes one event in the same transaction as the change.
-Each event's hash covers its own fields and the previous event's hash, so an
-edited, removed, inserted or reordered row breaks the chain at a position
-that :func:`verify_chain` names. Writers take the single ``journal_head`` row
-first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
-already serialises writers), so ids are handed out one by one in commit order.
+Writers take the single ``journal_head`` row first (``SELECT … FOR UPDATE``
+on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so
+ids are handed out one by one in commit order, each hashed with
+:func:`dispatch.chain.text_digest`. The verification names are re-exported
+here for callers that know them from this module.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    String,
-    Table,
-    Text,
-    bindparam,
-    cast,
-    func,
-    insert,
-    select,
-    type_coerce,
-    update,
-)
+from sqlalchemy import String, bindparam, cast, func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from dispatch.chain import (
+    _COLUMNS,
+    _EVENTS,
+    _HEAD,
+    _HEAD_ID,
+    EVENT_FIELDS,
+    GENESIS_HASH,
+    ChainProblem,
+    VerifyReport,
+    _first_stored,
+    canonical_time,
+    chain_base,
+    event_digest,
+    holds,
+    iter_event_rows,
+    iter_stored_text,
+    last_stored_id,
+    read_head,
+    text_digest,
+    verify_chain,
+    verify_rows,
+    walk_chain,
+)
 from dispatch.clock import ensure_utc
+from dispatch.errors import JournalCorrupt
+from dispatch.livefeed import CHANNEL  # desks LISTEN on it; payload: the new last id
 from dispatch.models import Event, JournalHead
 
-GENESIS_HASH = "0" * 64
-_HEAD_ID = 1
+__all__ = [
+    "EVENT_FIELDS",
+    "GENESIS_HASH",
+    "_COLUMNS",
+    "ChainProblem",
+    "VerifyReport",
+    "append",
+    "canonical_time",
+    "chain_base",
+    "defer",
+    "event_digest",
+    "events_after",
+    "flush_pending",
+    "holds",
+    "iter_event_rows",
+    "iter_stored_text",
+    "last_event_id",
+    "last_stored_id",
+    "lock_journal",
+    "read_head",
+    "text_digest",
+    "verify_chain",
+    "verify_rows",
+    "walk_chain",
+    "written_head",
+]
+
 _HEAD_KEY = "siaga_journal_head"
 
-
-def canonical_time(value: datetime) -> str:
-    """The one textual form of a time that goes into a hash."""
-    return ensure_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def event_digest(
-    *,
-    prev_hash: str,
-    event_id: int,
-    at: datetime,
-    actor: str,
-    terminal: str,
-    kind: str,
-    incident_id: int | None,
-    call_id: int | None,
-    unit_id: int | None,
-    payload: dict[str, Any],
-) -> str:
-    """SHA-256 over the previous hash and a canonical JSON form of the event."""
-    body = json.dumps(
-        {
-            "id": event_id,
-            "at": canonical_time(at),
-            "actor": actor,
-            "terminal": terminal,
-            "kind": kind,
-            "incident_id": incident_id,
-            "call_id": call_id,
-            "unit_id": unit_id,
-            "payload": payload,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    )
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
-
-
-_EVENTS: Table = Event.__table__  # type: ignore[assignment]  # mapped to a Table
-_HEAD: Table = JournalHead.__table__  # type: ignore[assignment]  # mapped to a Table
 _SELECT_TAIL = (
     select(_HEAD.c.last_id, _HEAD.c.last_hash)
     .where(_HEAD.c.id == _HEAD_ID)
     .with_for_update()
 )
+_INSERT_EVENTS = insert(_EVENTS)
+
 _MOVE_HEAD = (
     update(_HEAD)
     .where(_HEAD.c.id == _HEAD_ID)
     .values(last_id=bindparam("new_id"), last_hash=bindparam("new_hash"))
+)
+#: PostgreSQL moves the head and notifies in the same statement (no extra
+#: round trip per write); the notification is delivered at commit, and never
+#: for a write that rolls back.
+_MOVE_HEAD_NOTIFY = _MOVE_HEAD.returning(
+    func.pg_notify(literal(CHANNEL, String), cast(_HEAD.c.last_id, String))
 )
 
 
@@ -98,13 +102,16 @@ class _Tail:
 
     last_id: int
     last_hash: str
+    moved: bool = False
 
 
 def _tail(session: Session) -> _Tail:
     """Lock the head row (creating it on first use) and remember the chain's end.
 
     Read once per transaction with a Core statement; later appends in the same
-    transaction reuse it.
+    transaction reuse it. A head row missing from a journal that has events is
+    damage, not a first use: writing stops with :class:`JournalCorrupt` until
+    :func:`repair_head` (``siaga log repair-head``) puts it back.
     """
     cached = session.info.get(_HEAD_KEY)
     if cached is not None:
@@ -112,6 +119,13 @@ def _tail(session: Session) -> _Tail:
     connection = session.connection()
     row = connection.execute(_SELECT_TAIL).one_or_none()
     if row is None:
+        if _first_stored(session) is not None:
+            raise JournalCorrupt(
+                "The journal's head record (journal_head) is missing, so no event "
+                "can be written; a supervisor must run `siaga log verify` and then "
+                "`siaga log repair-head`.",
+                position=None,
+            )
         connection.execute(
             insert(_HEAD).values(
                 id=_HEAD_ID,
@@ -126,6 +140,17 @@ def _tail(session: Session) -> _Tail:
         tail = _Tail(row.last_id, row.last_hash)
     session.info[_HEAD_KEY] = tail
     return tail
+
+
+def written_head(session: Session) -> tuple[int, str] | None:
+    """``(last_id, last_hash)`` when this transaction appended events, else ``None``.
+
+    Read after the commit to write a checkpoint (:mod:`dispatch.witness`).
+    """
+    tail = session.info.get(_HEAD_KEY)
+    if tail is None or not tail.moved:
+        return None
+    return tail.last_id, tail.last_hash
 
 
 def lock_journal(session: Session) -> None:
@@ -173,8 +198,21 @@ def _write(session: Session, events: list[dict[str, Any]]) -> list[dict[str, Any
     tail = _tail(session)
     rows = [_prepare(tail, event) for event in events]
     connection = session.connection()
-    connection.execute(insert(_EVENTS), rows)
-    connection.execute(_MOVE_HEAD, {"new_id": tail.last_id, "new_hash": tail.last_hash})
+    try:
+        connection.execute(_INSERT_EVENTS, rows)
+    except IntegrityError as exc:
+        raise JournalCorrupt(
+            f"The journal's head record (journal_head) says the journal ends at "
+            f"event {rows[0]['id'] - 1}, but later events exist, so no event can "
+            "be written; a supervisor must run `siaga log verify` and then "
+            "`siaga log repair-head`.",
+            position=rows[0]["id"],
+        ) from exc
+    # On PostgreSQL the same statement wakes every desk listening on the
+    # channel (dispatch/livefeed.py).
+    move = _MOVE_HEAD_NOTIFY if connection.dialect.name == "postgresql" else _MOVE_HEAD
+    connection.execute(move, {"new_id": tail.last_id, "new_hash": tail.last_hash})
+    tail.moved = True
     return rows
 
 
@@ -254,295 +292,3 @@ def last_event_id(session: Session) -> int:
     """Id of the newest event (0 for an empty journal)."""
     head = session.get(JournalHead, _HEAD_ID)
     return head.last_id if head else 0
-
-
-@dataclass(frozen=True)
-class ChainProblem:
-    """Where and how the chain is broken."""
-
-    position: int
-    message: str
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    """The outcome of walking the chain."""
-
-    checked: int
-    first_id: int | None
-    last_id: int | None
-    problem: ChainProblem | None
-
-    @property
-    def ok(self) -> bool:
-        """True when the whole chain verified."""
-        return self.problem is None
-
-
-#: The fields of an event row, in the order :func:`iter_event_rows` yields them
-#: (also the record layout of archives and shift exports).
-EVENT_FIELDS = (
-    "id",
-    "at",
-    "actor",
-    "terminal",
-    "kind",
-    "incident_id",
-    "call_id",
-    "unit_id",
-    "payload",
-    "prev_hash",
-    "hash",
-)
-_COLUMNS = tuple(getattr(Event, name) for name in EVENT_FIELDS)
-
-
-def iter_event_rows(session: Session, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
-    """Every event as a plain row, oldest first, fetched in batches."""
-    after = None
-    while True:
-        query = select(*_COLUMNS).order_by(Event.id).limit(batch)
-        if after is not None:
-            query = query.where(Event.id > after)
-        rows = session.execute(query).all()
-        if not rows:
-            return
-        for row in rows:
-            yield tuple(row)
-        after = rows[-1][0]
-
-
-def verify_rows(
-    rows: Iterable[tuple[Any, ...]],
-    *,
-    start_id: int = 0,
-    start_hash: str = GENESIS_HASH,
-) -> VerifyReport:
-    """Walk event rows (as :func:`iter_event_rows` yields them) and check the chain."""
-    expected_id = start_id + 1
-    running = start_hash
-    checked = 0
-    first: int | None = None
-    last: int | None = None
-    for row in rows:
-        (
-            event_id,
-            at,
-            actor,
-            terminal,
-            kind,
-            incident_id,
-            call_id,
-            unit_id,
-            payload,
-            prev,
-            digest,
-        ) = row
-        if first is None:
-            first = event_id
-        if event_id != expected_id:
-            what = "missing" if event_id > expected_id else "out of order"
-            return VerifyReport(
-                checked,
-                first,
-                last,
-                ChainProblem(
-                    expected_id,
-                    f"event {expected_id} is {what} (found {event_id} next)",
-                ),
-            )
-        if prev != running:
-            return VerifyReport(
-                checked,
-                first,
-                last,
-                ChainProblem(
-                    event_id, f"event {event_id} does not link to event {event_id - 1}"
-                ),
-            )
-        recomputed = event_digest(
-            prev_hash=prev,
-            event_id=event_id,
-            at=at,
-            actor=actor,
-            terminal=terminal,
-            kind=kind,
-            incident_id=incident_id,
-            call_id=call_id,
-            unit_id=unit_id,
-            payload=payload,
-        )
-        if recomputed != digest:
-            return VerifyReport(
-                checked,
-                first,
-                last,
-                ChainProblem(event_id, f"event {event_id} was altered (hash mismatch)"),
-            )
-        running = digest
-        checked += 1
-        last = event_id
-        expected_id += 1
-    return VerifyReport(checked, first, last, None)
-
-
-def _text_digest(
-    prev_hash: str,
-    event_id: int,
-    at_text: str,
-    actor: str,
-    terminal: str,
-    kind: str,
-    incident_id: int | None,
-    call_id: int | None,
-    unit_id: int | None,
-    payload_text: str,
-) -> str:
-    """:func:`event_digest` built from stored text (identical result, no parsing).
-
-    The body is the canonical JSON :func:`event_digest` hashes, assembled in its
-    sorted key order with the payload's stored canonical text spliced in.
-    """
-    text = _encode_text
-    body = (
-        '{"actor":' + text(actor)
-        + ',"at":"' + at_text
-        + '","call_id":' + _id_text(call_id)
-        + ',"id":' + str(event_id)
-        + ',"incident_id":' + _id_text(incident_id)
-        + ',"kind":' + text(kind)
-        + ',"payload":' + payload_text
-        + ',"terminal":' + text(terminal)
-        + ',"unit_id":' + _id_text(unit_id)
-        + "}"
-    )  # fmt: skip
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
-
-
-_encode_text = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def _id_text(value: int | None) -> str:
-    return "null" if value is None else str(value)
-
-
-def _raw_columns(session: Session) -> tuple[Any, ...]:
-    """Event columns with ``at`` as canonical text and ``payload`` as stored text."""
-    if session.get_bind().dialect.name == "postgresql":
-        at_text: Any = func.to_char(
-            func.timezone("UTC", Event.at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
-        )
-        payload: Any = cast(Event.payload, Text)
-    else:
-        # SQLAlchemy stores SQLite datetimes as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
-        at_text = func.replace(type_coerce(Event.at, String), " ", "T") + "Z"
-        payload = type_coerce(Event.payload, Text)
-    return (
-        Event.id,
-        at_text,
-        Event.actor,
-        Event.terminal,
-        Event.kind,
-        Event.incident_id,
-        Event.call_id,
-        Event.unit_id,
-        payload,
-        Event.prev_hash,
-        Event.hash,
-    )
-
-
-def _verify_stored(
-    session: Session, *, start_id: int, start_hash: str, batch: int = 20_000
-) -> VerifyReport:
-    """Walk the stored chain reading raw text: the fast path of :func:`verify_chain`."""
-    columns = _raw_columns(session)
-    expected_id = start_id + 1
-    running = start_hash
-    checked = 0
-    first: int | None = None
-    last: int | None = None
-    after: int | None = None
-    while True:
-        query = select(*columns).order_by(Event.id).limit(batch)
-        if after is not None:
-            query = query.where(Event.id > after)
-        rows = session.execute(query).all()
-        if not rows:
-            return VerifyReport(checked, first, last, None)
-        for row in rows:
-            (
-                event_id,
-                at,
-                actor,
-                terminal,
-                kind,
-                incident,
-                call,
-                unit,
-                payload,
-                prev,
-                digest,
-            ) = row
-            if first is None:
-                first = event_id
-            if event_id != expected_id:
-                what = "missing" if event_id > expected_id else "out of order"
-                problem = f"event {expected_id} is {what} (found {event_id} next)"
-                return VerifyReport(
-                    checked, first, last, ChainProblem(expected_id, problem)
-                )
-            if prev != running:
-                problem = f"event {event_id} does not link to event {event_id - 1}"
-                return VerifyReport(
-                    checked, first, last, ChainProblem(event_id, problem)
-                )
-            recomputed = _text_digest(
-                prev, event_id, at, actor, terminal, kind, incident, call, unit, payload
-            )
-            if recomputed != digest:
-                problem = f"event {event_id} was altered (hash mismatch)"
-                return VerifyReport(
-                    checked, first, last, ChainProblem(event_id, problem)
-                )
-            running = digest
-            checked += 1
-            last = event_id
-            expected_id += 1
-        after = rows[-1][0]
-
-
-def verify_chain(session: Session) -> VerifyReport:
-    """Verify the online journal from its base to its head."""
-    head = session.get(JournalHead, _HEAD_ID)
-    base_id = head.base_id if head else 0
-    base_hash = head.base_hash if head else GENESIS_HASH
-    report = _verify_stored(session, start_id=base_id, start_hash=base_hash)
-    if not report.ok or head is None:
-        return report
-    last_seen = report.last_id if report.last_id is not None else base_id
-    if head.last_id != last_seen:
-        return VerifyReport(
-            report.checked,
-            report.first_id,
-            report.last_id,
-            ChainProblem(
-                last_seen + 1,
-                f"the journal should end at event {head.last_id} "
-                f"but ends at {last_seen}"
-                " (events were removed from the end)",
-            ),
-        )
-    expected_hash = head.last_hash
-    if report.last_id is not None:
-        tail = session.get(Event, report.last_id)
-        if tail is not None and tail.hash != expected_hash:
-            return VerifyReport(
-                report.checked,
-                report.first_id,
-                report.last_id,
-                ChainProblem(
-                    report.last_id, f"event {report.last_id} differs from the head"
-                ),
-            )
-    return report

@@ -311,6 +311,7 @@ def incident_timers(
     received_at: datetime,
     created_at: datetime,
     targets: TimerTargets,
+    rang_at: datetime | None = None,
     answered_at: datetime | None = None,
     first_assigned_at: datetime | None = None,
     first_on_scene_at: datetime | None = None,
@@ -318,11 +319,13 @@ def incident_timers(
 ) -> IncidentTimers:
     """Every timer of one incident at ``now`` (all datetimes aware UTC).
 
-    A missing ``answered_at`` means the call was answered when it was
-    received (the console opens the call on answer).
+    The answer timer runs from the ring signal (``rang_at``) to the answer;
+    without a ring signal it is not measured (``elapsed_s`` is ``None``),
+    never zero.
     """
     for label, value in (
         ("now", now),
+        ("rang_at", rang_at),
         ("received_at", received_at),
         ("created_at", created_at),
         ("answered_at", answered_at),
@@ -333,9 +336,8 @@ def incident_timers(
         if value is not None:
             _require_aware(label, value)
     wf = targets.warning_fraction
-    answered = answered_at or received_at
     return IncidentTimers(
-        answer=_timer("answer", received_at, answered, now, targets.answer_s, wf),
+        answer=_timer("answer", rang_at, answered_at, now, targets.answer_s, wf),
         since_received=_timer("since_received", received_at, closed_at, now, None, wf),
         since_created=_timer("since_created", created_at, closed_at, now, None, wf),
         to_first_assigned=_timer(

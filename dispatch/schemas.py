@@ -13,14 +13,18 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dispatch.enums import (
+    AckMeans,
     AssignmentStatus,
+    CallbackOutcome,
     CallOutcome,
     CallState,
+    EscalationLevel,
     HandoffStatus,
     IncidentStatus,
     Priority,
     ReferralChannel,
     ReferralStatus,
+    Sector,
     UnitStatus,
 )
 
@@ -46,8 +50,11 @@ class CallOpenInput(_Input):
 
     caller_number: str | None = Field(default=None, max_length=40)
     caller_name: str | None = Field(default=None, max_length=120)
-    received_at: datetime | None = None
-    """When the line rang (from telephony); defaults to the answer time."""
+    rang_at: datetime | None = None
+    """When the line rang, from a program that knows (the simulator); without
+    it the answer interval is not measured. Desks get it from the ring feed."""
+    take_ring: bool = True
+    """Take the oldest ring waiting on a line mapped to this terminal (F2)."""
 
     @field_validator("caller_name")
     @classmethod
@@ -87,7 +94,13 @@ class ReferralInput(_Input):
 
     agency_code: str | None = Field(default=None, max_length=32)
     channel: ReferralChannel | None = None
+    sector: Sector | None = None
+    callback: bool = False
+    """The caller wants to be told when the agency has solved it."""
     reference_number: str | None = Field(default=None, max_length=64)
+    details: dict[str, str] = Field(default_factory=dict)
+    """Answers to the type's details (what the office asks), by detail id;
+    checked against the catalogue by the service."""
 
     @field_validator("reference_number")
     @classmethod
@@ -103,9 +116,13 @@ class CallView(_View):
     """A call as a terminal sees it."""
 
     id: int
+    rang_at: datetime | None
     received_at: datetime
     answered_at: datetime | None
+    located_at: datetime | None
+    classified_at: datetime | None
     ended_at: datetime | None
+    ring_line: str | None
     state: CallState
     outcome: CallOutcome | None
     operator: str
@@ -125,6 +142,13 @@ class CallView(_View):
     notes: str | None
     incident_id: int | None
     version: int
+
+    @property
+    def answer_s(self) -> float | None:
+        """Ring to answer in seconds; ``None`` (not measured) without a ring."""
+        if self.rang_at is None or self.answered_at is None:
+            return None
+        return max(0.0, (self.answered_at - self.rang_at).total_seconds())
 
 
 class CallerHistory(_View):
@@ -186,7 +210,32 @@ class HandoffView(_View):
     requested_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: str | None
+    acknowledged_via: AckMeans | None = None
     escalated_at: datetime | None
+    escalation_level: int = 0
+
+
+class WaitingHandoffView(_View):
+    """A hand-off still waiting for its agency, as the alarm strip shows it."""
+
+    handoff: HandoffView
+    incident_number: str
+    agency_name: str
+    target_s: int
+    waited_s: float
+    overdue: bool
+
+
+class EscalationView(_View):
+    """One escalation step the background duty just took."""
+
+    handoff_id: int
+    incident_id: int
+    incident_number: str
+    agency_code: str
+    agency_name: str
+    level: EscalationLevel
+    waited_s: float
 
 
 class IncidentSummary(_View):
@@ -261,6 +310,97 @@ class ReferralView(_View):
     sent_at: datetime
     acknowledged_at: datetime | None
     resolved_at: datetime | None
+    note: str | None = None
+    overdue_at: datetime | None = None
+    callback_requested: bool = False
+    callback_at: datetime | None = None
+    callback_outcome: CallbackOutcome | None = None
+    details: dict[str, str] = Field(default_factory=dict)
+    """What the responsible office asks, by the catalogue's detail id."""
+
+    @property
+    def callback_due(self) -> bool:
+        """Resolved, the caller asked to be told, and nobody has called yet."""
+        return (
+            self.callback_requested
+            and self.status == ReferralStatus.RESOLVED
+            and self.callback_at is None
+        )
+
+
+class ReferralLine(_View):
+    """A referral on the follow-up list: its age against the agency's target."""
+
+    referral: ReferralView
+    agency_name: str
+    caller_number: str | None
+    age_s: float
+    target_h: int
+    overdue: bool
+
+
+class DutyReport(_View):
+    """What one run of the background duties did."""
+
+    escalations: tuple[EscalationView, ...]
+    overdue_referrals: tuple[int, ...]
+
+
+class SignOnView(_View):
+    """An operator signed on to a shift at one terminal."""
+
+    shift_id: int
+    operator: str
+    role: str
+    terminal: str
+    signed_on_at: datetime
+    signed_off_at: datetime | None = None
+
+
+class ShiftView(_View):
+    """A stored shift: when it runs, who opened and closed it, who is on it."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    opened_at: datetime
+    opened_by: str
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    report_sha256: str | None = None
+    sign_ons: tuple[SignOnView, ...] = ()
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the supervisor has handed the shift over."""
+        return self.closed_at is not None
+
+
+class CarriedIncident(_View):
+    """An open incident the next shift inherits."""
+
+    number: str
+    type_code: str
+    priority: str
+    status: str
+
+
+class CarriedReferral(_View):
+    """A referral not yet resolved that the next shift follows up."""
+
+    referral_id: int
+    agency_code: str
+    channel: str
+    reference_number: str | None = None
+    status: str
+
+
+class CarryOverView(_View):
+    """A shift at (or before) its handover, and what it passes on."""
+
+    shift: ShiftView
+    incidents: tuple[CarriedIncident, ...]
+    referrals: tuple[CarriedReferral, ...]
 
 
 class EventView(_View):
@@ -349,3 +489,68 @@ class QueueRow(_View):
     timers: tuple[TimerView, ...]
     worst_timer: str
     promoted: bool
+
+
+class SurgeLine(_View):
+    """One unit the surge would send to one incident."""
+
+    incident_id: int
+    number: str
+    priority: Priority
+    type_code: str
+    callsign: str
+    unit_type: str
+    eta_seconds: float
+
+
+class SurgeSkip(_View):
+    """A waiting incident the surge leaves alone, and why (English; see ``code``)."""
+
+    incident_id: int
+    number: str
+    code: str
+    """``no_location`` or ``no_unit``: the console words it."""
+
+
+class SurgePlan(_View):
+    """What accepting every recommendation across the queue would assign.
+
+    Shown to the supervisor before anything is committed; committing takes
+    exactly these lines (:meth:`DispatchService.commit_surge`).
+    """
+
+    lines: tuple[SurgeLine, ...]
+    skipped: tuple[SurgeSkip, ...]
+    computed_at: datetime
+
+    @property
+    def incident_ids(self) -> tuple[int, ...]:
+        """The incidents that get units, in queue order (priority first)."""
+        return tuple(dict.fromkeys(line.incident_id for line in self.lines))
+
+
+class SurgeOutcome(_View):
+    """What happened to one incident of a committed surge."""
+
+    incident_id: int
+    number: str
+    assigned: tuple[str, ...]
+    """Callsigns now assigned (empty when the incident's commit failed)."""
+    error: str | None = None
+    """The engine's message when none of its units could be assigned."""
+
+
+class SurgeResult(_View):
+    """The outcome of :meth:`DispatchService.commit_surge`, incident by incident."""
+
+    outcomes: tuple[SurgeOutcome, ...]
+
+    @property
+    def assigned_count(self) -> int:
+        """Units assigned in all."""
+        return sum(len(o.assigned) for o in self.outcomes)
+
+    @property
+    def failed(self) -> tuple[SurgeOutcome, ...]:
+        """Incidents whose units could not be assigned."""
+        return tuple(o for o in self.outcomes if o.error is not None)

@@ -143,37 +143,12 @@ def triage(
     cat = catalogue or get_catalogue()
     itype = cat.incident_type(type_code)
     given = _normalise_answers(itype, answers or {})
-    default, base = itype.default_level, itype.base_level
-
     real = {
         qid: key
         for qid, key in given.items()
         if not _option_is_unknown(itype, qid, key)
     }
-    called: list[TriageReason]
-    if not itype.questions:
-        called = [TriageReason(TriageReasonCode.FIXED, default)]
-    elif not real:
-        called = [TriageReason(TriageReasonCode.NOT_TRIAGED, default)]
-    else:
-        called = [TriageReason(TriageReasonCode.BASE, base)]
-        for question in itype.questions:
-            key = real.get(question.id)
-            if key is None:
-                called.append(
-                    TriageReason(
-                        TriageReasonCode.UNANSWERED,
-                        question.if_unanswered or default,
-                        question.id,
-                        given.get(question.id),
-                    )
-                )
-            elif key in question.sets:
-                called.append(
-                    TriageReason(
-                        TriageReasonCode.ANSWER, question.sets[key], question.id, key
-                    )
-                )
+    called = _called_levels(itype, given, real)
     worst = min(called, key=lambda r: itype.severity(r.determinant)).determinant
     reasons = tuple(r for r in called if r.determinant == worst)
     if len(reasons) > 1:
@@ -193,6 +168,40 @@ def triage(
         travel_target_s=targets.travel_target_s,
         on_scene_target_s=targets.on_scene_target_s,
     )
+
+
+def _called_levels(
+    itype: IncidentType, given: dict[str, str], real: dict[str, str]
+) -> list[TriageReason]:
+    """Every level something calls for: the base, each answer, each gap.
+
+    ``real`` are the answers that are not "unknown"; with none, the type's
+    conservative default stands (it is not triaged yet).
+    """
+    default = itype.default_level
+    if not itype.questions:
+        return [TriageReason(TriageReasonCode.FIXED, default)]
+    if not real:
+        return [TriageReason(TriageReasonCode.NOT_TRIAGED, default)]
+    called = [TriageReason(TriageReasonCode.BASE, itype.base_level)]
+    for question in itype.questions:
+        key = real.get(question.id)
+        if key is None:
+            called.append(
+                TriageReason(
+                    TriageReasonCode.UNANSWERED,
+                    question.if_unanswered or default,
+                    question.id,
+                    given.get(question.id),
+                )
+            )
+        elif key in question.sets:
+            called.append(
+                TriageReason(
+                    TriageReasonCode.ANSWER, question.sets[key], question.id, key
+                )
+            )
+    return called
 
 
 def _option_is_unknown(itype: IncidentType, question_id: str, key: str) -> bool:

@@ -154,54 +154,80 @@ def _valid(lat: float, lon: float) -> tuple[float, float] | None:
     return None
 
 
-def parse_coordinates(
-    text: str, ref: tuple[float, float] | None = None
-) -> ParsedCoordinates | None:
-    """Find one position in ``text``, or ``None`` when there is none.
-
-    Args:
-        text: what the caller or unit sent.
-        ref: reference ``(lat, lon)`` for short plus codes; without it short
-            codes are ignored.
-    """
+def _from_links(text: str) -> ParsedCoordinates | None:
     for pattern in _LINK_PATTERNS:
         m = pattern.search(text)
         if m:
             ok = _valid(float(m.group(1)), float(m.group(2)))
             if ok:
                 return ParsedCoordinates(ok[0], ok[1], "map_link", m.group(0))
-    m = _DMS.search(text)
-    if m:
-        lat = float(m.group(1)) + float(m.group(2)) / 60 + float(m.group(3)) / 3600
-        lon = float(m.group(5)) + float(m.group(6)) / 60 + float(m.group(7)) / 3600
-        lat = -lat if m.group(4).upper() == "S" else lat
-        lon = -lon if m.group(8).upper() == "W" else lon
-        ok = _valid(lat, lon)
-        if ok:
-            return ParsedCoordinates(ok[0], ok[1], "dms", m.group(0))
-    m = _HEMI.search(text)
-    if m:
-        lat = float(m.group(1)) * (-1 if m.group(2).upper() in ("LS", "S") else 1)
-        lon = float(m.group(3)) * (-1 if m.group(4).upper() in ("BB", "W") else 1)
-        ok = _valid(lat, lon)
-        if ok:
-            return ParsedCoordinates(ok[0], ok[1], "decimal", m.group(0))
-    m = _PAIR.search(text)
-    if m:
-        ok = _valid(float(m.group(1)), float(m.group(2)))
-        if ok:
-            return ParsedCoordinates(ok[0], ok[1], "decimal", m.group(0))
-    m = _PLUS.search(text)
-    if m:
-        code = m.group(1).upper()
-        try:
-            if code.index("+") == _SEPARATOR_POS:
-                lat, lon = decode_plus_code(code)
-            elif ref is not None:
-                lat, lon = recover_plus_code(code, ref[0], ref[1])
-            else:
-                return None
-        except ValueError:
-            return None
-        return ParsedCoordinates(lat, lon, "plus_code", m.group(0))
     return None
+
+
+def _from_dms(text: str) -> ParsedCoordinates | None:
+    m = _DMS.search(text)
+    if not m:
+        return None
+    lat = float(m.group(1)) + float(m.group(2)) / 60 + float(m.group(3)) / 3600
+    lon = float(m.group(5)) + float(m.group(6)) / 60 + float(m.group(7)) / 3600
+    lat = -lat if m.group(4).upper() == "S" else lat
+    lon = -lon if m.group(8).upper() == "W" else lon
+    ok = _valid(lat, lon)
+    return ParsedCoordinates(ok[0], ok[1], "dms", m.group(0)) if ok else None
+
+
+def _from_hemispheres(text: str) -> ParsedCoordinates | None:
+    m = _HEMI.search(text)
+    if not m:
+        return None
+    lat = float(m.group(1)) * (-1 if m.group(2).upper() in ("LS", "S") else 1)
+    lon = float(m.group(3)) * (-1 if m.group(4).upper() in ("BB", "W") else 1)
+    ok = _valid(lat, lon)
+    return ParsedCoordinates(ok[0], ok[1], "decimal", m.group(0)) if ok else None
+
+
+def _from_pair(text: str) -> ParsedCoordinates | None:
+    m = _PAIR.search(text)
+    if not m:
+        return None
+    ok = _valid(float(m.group(1)), float(m.group(2)))
+    return ParsedCoordinates(ok[0], ok[1], "decimal", m.group(0)) if ok else None
+
+
+def _from_plus_code(
+    text: str, ref: tuple[float, float] | None
+) -> ParsedCoordinates | None:
+    m = _PLUS.search(text)
+    if not m:
+        return None
+    code = m.group(1).upper()
+    try:
+        if code.index("+") == _SEPARATOR_POS:
+            lat, lon = decode_plus_code(code)
+        elif ref is not None:
+            lat, lon = recover_plus_code(code, ref[0], ref[1])
+        else:
+            return None
+    except ValueError:
+        return None
+    return ParsedCoordinates(lat, lon, "plus_code", m.group(0))
+
+
+def parse_coordinates(
+    text: str, ref: tuple[float, float] | None = None
+) -> ParsedCoordinates | None:
+    """Find one position in ``text``, or ``None`` when there is none.
+
+    Forms are tried from the most to the least specific: map links, degrees
+    minutes seconds, hemisphere letters, a bare decimal pair, a plus code.
+
+    Args:
+        text: what the caller or unit sent.
+        ref: reference ``(lat, lon)`` for short plus codes; without it short
+            codes are ignored.
+    """
+    for finder in (_from_links, _from_dms, _from_hemispheres, _from_pair):
+        found = finder(text)
+        if found is not None:
+            return found
+    return _from_plus_code(text, ref)

@@ -100,3 +100,42 @@ class BBox:
 
     def __repr__(self) -> str:
         return f"BBox({self.min_lat}, {self.min_lon}, {self.max_lat}, {self.max_lon})"
+
+
+class BoxGrid:
+    """Which of many boxes may hold a point: a uniform grid over their extent.
+
+    Each cell lists the boxes that overlap it, so a point lookup checks a
+    handful of boxes instead of all of them (a province has hundreds of
+    kelurahan, and the simulator places hundreds of thousands of points).
+    """
+
+    def __init__(self, boxes: list[BBox], cells: int = 64) -> None:
+        """Index ``boxes`` (their positions in the list are what lookups return)."""
+        self.cells = cells
+        self.min_lat = min((b.min_lat for b in boxes), default=0.0)
+        self.min_lon = min((b.min_lon for b in boxes), default=0.0)
+        span_lat = max((b.max_lat for b in boxes), default=1.0) - self.min_lat
+        span_lon = max((b.max_lon for b in boxes), default=1.0) - self.min_lon
+        self.step_lat = max(span_lat, 1e-9) / cells
+        self.step_lon = max(span_lon, 1e-9) / cells
+        self.grid: dict[tuple[int, int], list[int]] = {}
+        for i, b in enumerate(boxes):
+            r0, c0 = self._cell(b.min_lat, b.min_lon)
+            r1, c1 = self._cell(b.max_lat, b.max_lon)
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    self.grid.setdefault((r, c), []).append(i)
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        row = int((lat - self.min_lat) / self.step_lat)
+        col = int((lon - self.min_lon) / self.step_lon)
+        return min(max(row, 0), self.cells - 1), min(max(col, 0), self.cells - 1)
+
+    def candidates(self, lat: float, lon: float) -> list[int]:
+        """Boxes that may contain the point, in index order (none off the grid)."""
+        row = (lat - self.min_lat) / self.step_lat
+        col = (lon - self.min_lon) / self.step_lon
+        if not (0 <= row <= self.cells and 0 <= col <= self.cells):
+            return []
+        return self.grid.get(self._cell(lat, lon), [])

@@ -22,8 +22,17 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from geodata.address import GANG, JALAN, KECAMATAN, KELURAHAN
+from geodata.bounded_search import (
+    Group,
+    PostingArrays,
+    better,
+    bounded_search,
+    group_weights,
+    upper_bounds,
+)
 from geodata.distance import distances_m
 from geodata.packs.models import RegionPack
+from geodata.postings import Credit, file_entry, keys_of, raise_best
 from geodata.text import Lexicon
 
 __all__ = ["Gazetteer", "Hit", "QueryToken", "Target"]
@@ -33,6 +42,9 @@ _DROP_FROM_NAMES = JALAN | GANG
 _AREA_WORDS = KELURAHAN | KECAMATAN
 #: Weight of a query word the index does not know (noise like "warung", "bu").
 UNKNOWN_WEIGHT = 2.0
+#: Above this many postings a query's entries are ranked by upper bounds
+#: (:mod:`geodata.bounded_search`) instead of being scored one by one.
+DIRECT_POSTINGS = 4_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,57 +121,62 @@ class Gazetteer:
         self.lexicon = lexicon
         self.targets: list[Target] = []
         self.street_points: dict[int, np.ndarray] = {}
-        raw: list[tuple[int, str]] = []
+        self._raw: list[tuple[int, str]] = []
+        self._add_landmarks(pack)
+        self._add_areas(pack)
+        self._add_streets(pack)
+        self._build_index()
+        self.type_words = self._find_type_words()
+        self.type_kinds = self._find_type_kinds()
+
+    def _add(self, target: Target, names: Iterable[str]) -> int:
+        idx = len(self.targets)
+        self.targets.append(target)
+        for name in dict.fromkeys(names):
+            self._raw.append((idx, name))
+        return idx
+
+    def _add_landmarks(self, pack: RegionPack) -> None:
         kel = pack.kelurahan_by_code
-
-        def add(target: Target, names: Iterable[str]) -> int:
-            idx = len(self.targets)
-            self.targets.append(target)
-            for name in dict.fromkeys(names):
-                raw.append((idx, name))
-            return idx
-
         for lm in pack.landmarks:
             k = kel.get(lm.kelurahan_code or "")
-            add(
-                Target(
-                    "landmark",
-                    lm.id,
-                    lm.name,
-                    lm.lat,
-                    lm.lon,
-                    lm.kelurahan_code,
-                    k.kecamatan_code if k else None,
-                    lm.kind,
-                ),
-                (lm.name, *lm.aliases),
+            target = Target(
+                "landmark",
+                lm.id,
+                lm.name,
+                lm.lat,
+                lm.lon,
+                lm.kelurahan_code,
+                k.kecamatan_code if k else None,
+                lm.kind,
             )
+            self._add(target, (lm.name, *lm.aliases))
+
+    def _add_areas(self, pack: RegionPack) -> None:
         for k in pack.kelurahan:
-            add(
-                Target(
-                    "kelurahan",
-                    k.code,
-                    k.name,
-                    k.centroid_lat,
-                    k.centroid_lon,
-                    k.code,
-                    k.kecamatan_code,
-                ),
-                (k.name, *k.aliases),
+            target = Target(
+                "kelurahan",
+                k.code,
+                k.name,
+                k.centroid_lat,
+                k.centroid_lon,
+                k.code,
+                k.kecamatan_code,
             )
+            self._add(target, (k.name, *k.aliases))
         for kc in pack.kecamatan:
-            add(
-                Target(
-                    "kecamatan",
-                    kc.code,
-                    kc.name,
-                    kc.centroid_lat,
-                    kc.centroid_lon,
-                    None,
-                    kc.code,
-                ),
-                (kc.name, *kc.aliases),
+            target = Target(
+                "kecamatan",
+                kc.code,
+                kc.name,
+                kc.centroid_lat,
+                kc.centroid_lon,
+                None,
+                kc.code,
             )
+            self._add(target, (kc.name, *kc.aliases))
+
+    def _add_streets(self, pack: RegionPack) -> None:
         for st in pack.streets:
             pts = np.asarray(st.points, dtype=np.float64).reshape(-1, 2)
             # medoid: the known point closest to all others
@@ -169,23 +186,21 @@ class Gazetteer:
             else:
                 mlat, mlon = pts[0]
             owner = pack.kelurahan_at(float(mlat), float(mlon))
-            idx = add(
-                Target(
-                    "street",
-                    st.id,
-                    st.name,
-                    float(mlat),
-                    float(mlon),
-                    owner.code if owner else None,
-                    owner.kecamatan_code if owner else None,
-                ),
-                (st.name, *st.aliases),
+            target = Target(
+                "street",
+                st.id,
+                st.name,
+                float(mlat),
+                float(mlon),
+                owner.code if owner else None,
+                owner.kecamatan_code if owner else None,
             )
-            self.street_points[idx] = pts
+            self.street_points[self._add(target, (st.name, *st.aliases))] = pts
 
-        # fold names into tokens
+    def _build_index(self) -> None:
+        """Fold names into tokens; IDF weights, postings and joined bigrams."""
         toks_per: list[tuple[int, tuple[str, ...], str]] = []
-        for idx, name in raw:
+        for idx, name in self._raw:
             toks = self.name_tokens(name)
             if toks:
                 toks_per.append((idx, toks, name))
@@ -199,28 +214,11 @@ class Gazetteer:
         postings: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
         bigrams: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
         for idx, toks, name in toks_per:
-            weights = tuple(self.idf[t] for t in toks)
             e = len(self.entries)
-            self.entries.append(
-                _Entry(
-                    idx,
-                    toks,
-                    weights,
-                    sum(weights),
-                    _KIND_PRIOR[self.targets[idx].kind],
-                    name,
-                )
-            )
-            seen: dict[str, list[int]] = {}
-            for pos, t in enumerate(toks):
-                seen.setdefault(t, []).append(pos)
-            for t, poss in seen.items():
-                postings.setdefault(t, []).append((e, tuple(poss)))
-            # compounds written together: "mardiwaluyo", "alunalun"
-            for pos in range(len(toks) - 1):
-                a, b = toks[pos], toks[pos + 1]
-                if a.isalpha() and b.isalpha():
-                    bigrams.setdefault(a + b, []).append((e, (pos, pos + 1)))
+            weights = tuple(self.idf[t] for t in toks)
+            prior = _KIND_PRIOR[self.targets[idx].kind]
+            self.entries.append(_Entry(idx, toks, weights, sum(weights), prior, name))
+            file_entry(postings, bigrams, e, toks)
         self.postings = postings
         self.vocab: list[str] = sorted(postings)
         self._vocab_set = frozenset(self.vocab)
@@ -229,12 +227,33 @@ class Gazetteer:
                 postings[t] = lst
         self.bivocab: list[str] = sorted(t for t in bigrams if t not in self._vocab_set)
         self._hit_cache: dict[tuple[str, bool], dict[str, float]] = {}
+        self._entry_kind = [self.targets[entry.target].kind for entry in self.entries]
+        self.arrays = PostingArrays(postings, self.entries, self._entry_kind)
+
+    def _find_type_kinds(self) -> dict[str, frozenset[str]]:
+        """Landmark kinds each type word heads ("sd", "sdn" → school)."""
+        kinds: dict[str, set[str]] = {}
+        for entry in self.entries:
+            tgt = self.targets[entry.target]
+            if tgt.kind == "landmark" and entry.tokens and tgt.subkind:
+                kinds.setdefault(entry.tokens[0], set()).add(tgt.subkind)
+        return {w: frozenset(kinds[w]) for w in self.type_words if w in kinds}
+
+    def kinds_of_type_word(self, q: str) -> frozenset[str]:
+        """Landmark kinds a category word the caller said stands for."""
+        if q in self.type_kinds:
+            return self.type_kinds[q]
+        hits = self.token_hits(q)
+        found = [self.type_kinds[v] for v in hits if v in self.type_kinds]
+        return frozenset().union(*found) if found else frozenset()
+
+    def _find_type_words(self) -> frozenset[str]:
         heads: dict[str, int] = {}
         for entry in self.entries:
             tgt = self.targets[entry.target]
             if tgt.kind == "landmark" and entry.text == tgt.name and entry.tokens:
                 heads[entry.tokens[0]] = heads.get(entry.tokens[0], 0) + 1
-        self.type_words = frozenset(w for w, c in heads.items() if c >= 3)
+        return frozenset(w for w, c in heads.items() if c >= 3)
 
     # ------------------------------------------------------------------
     def name_tokens(self, name: str) -> tuple[str, ...]:
@@ -244,6 +263,7 @@ class Gazetteer:
         Blitar) except where it names a kelurahan ("Kantor Kelurahan Blitar").
         """
         out: list[str] = []
+        city: list[str] = []
         for t in self.lexicon.tokens(name):
             if t.kind in ("word", "num") and t.text not in _DROP_FROM_NAMES:
                 out.append(t.text)
@@ -251,7 +271,10 @@ class Gazetteer:
                 out.extend(t.said.split())
             elif t.kind == "city" and out and out[-1] in _AREA_WORDS:
                 out.append(t.text)
-        return tuple(out)
+            elif t.kind == "city":
+                city.append(t.text)
+        # a name that is only the city word (Kelurahan Blitar) keeps it
+        return tuple(out or city)
 
     def is_type_word(self, q: str) -> bool:
         """Whether a query word is a category head ("masjid", "pasar", "spbu").
@@ -277,34 +300,41 @@ class Gazetteer:
         cached = self._hit_cache.get(key)
         if cached is not None:
             return cached
-        hits: dict[str, float] = {}
         if q.isdigit():
-            if q in self._vocab_set:
-                hits[q] = 1.0
-            elif q.lstrip("0") in self._vocab_set:
-                hits[q.lstrip("0")] = 1.0
+            hits = self._number_hits(q)
         elif len(q) <= 2:
-            if q in self._vocab_set:
-                hits[q] = 1.0
+            hits = {q: 1.0} if q in self._vocab_set else {}
         else:
-            for choice, score, _ in process.extract(
-                q, self.vocab, scorer=fuzz.ratio, score_cutoff=_cutoff(q), limit=20
-            ):
-                hits[choice] = _sim(score, len(q))
-            if len(q) >= 6:
-                for choice, score, _ in process.extract(
-                    q, self.bivocab, scorer=fuzz.ratio, score_cutoff=88, limit=5
-                ):
-                    hits[choice] = (score / 100.0) ** 3
-            if prefix and len(q) >= 3 and q not in self._vocab_set:
-                i = bisect_left(self.vocab, q)
-                while i < len(self.vocab) and self.vocab[i].startswith(q):
-                    v = self.vocab[i]
-                    hits[v] = max(hits.get(v, 0.0), 0.8)
-                    i += 1
+            hits = self._fuzzy_hits(q, prefix)
         if len(self._hit_cache) > 20_000:
             self._hit_cache.clear()
         self._hit_cache[key] = hits
+        return hits
+
+    def _number_hits(self, q: str) -> dict[str, float]:
+        if q in self._vocab_set:
+            return {q: 1.0}
+        if q.lstrip("0") in self._vocab_set:
+            return {q.lstrip("0"): 1.0}
+        return {}
+
+    def _fuzzy_hits(self, q: str, prefix: bool) -> dict[str, float]:
+        hits: dict[str, float] = {}
+        for choice, score, _ in process.extract(
+            q, self.vocab, scorer=fuzz.ratio, score_cutoff=_cutoff(q), limit=20
+        ):
+            hits[choice] = _sim(score, len(q))
+        if len(q) >= 6:
+            for choice, score, _ in process.extract(
+                q, self.bivocab, scorer=fuzz.ratio, score_cutoff=88, limit=5
+            ):
+                hits[choice] = (score / 100.0) ** 3
+        if prefix and len(q) >= 3 and q not in self._vocab_set:
+            i = bisect_left(self.vocab, q)
+            while i < len(self.vocab) and self.vocab[i].startswith(q):
+                v = self.vocab[i]
+                hits[v] = max(hits.get(v, 0.0), 0.8)
+                i += 1
         return hits
 
     def search(
@@ -322,83 +352,128 @@ class Gazetteer:
             self.token_hits(q.text, prefix=prefix_last and j == n - 1)
             for j, q in enumerate(query)
         ]
-        # compound spellings: "kepanjen kidul" -> "kepanjenkidul"
-        pair_hits: list[tuple[int, dict[str, float]]] = []
-        for j in range(n - 1):
+        pair_hits = self._pair_hits(query)
+        q_weight = self._query_weights(per_q, pair_hits)
+        groups: list[Group] = [((j,), hits) for j, hits in enumerate(per_q)]
+        groups += [((j, j + 1), hits) for j, hits in pair_hits]
+        if self.postings_touched(groups) <= DIRECT_POSTINGS:
+            best = self._score_every_entry(groups, query, q_weight, kinds)
+        else:
+            best = self._score_by_bounds(groups, query, q_weight, kinds, limit)
+        ranked = sorted(best.values(), key=lambda h: (-h.score, h.entry))
+        return ranked[:limit]
+
+    def postings_touched(self, groups: Sequence[Group]) -> int:
+        """How many postings the query's matches reach: the cost of scoring each."""
+        keys = {key for _, hits in groups for key in hits}
+        return sum(len(self.postings.get(key, ())) for key in keys)
+
+    def _score_every_entry(
+        self,
+        groups: Sequence[Group],
+        query: Sequence[QueryToken],
+        q_weight: list[float],
+        kinds: frozenset[str] | None,
+    ) -> dict[int, Hit]:
+        """Every entry that shares a key with the query, scored: the best per target."""
+        credit = Credit(self.postings, self._entry_kind, kinds)
+        for positions, hits in groups:
+            credit.add(positions, hits)
+        free_total = sum(q_weight[j] for j, q in enumerate(query) if q.free)
+        best: dict[int, Hit] = {}
+        for e, pb in credit.pos_best.items():
+            hit = self._score_entry(
+                e, pb, credit.q_best[e], query, q_weight, free_total
+            )
+            old = best.get(hit.target)
+            if old is None or better(hit, old):
+                best[hit.target] = hit
+        return best
+
+    def _score_by_bounds(
+        self,
+        groups: Sequence[Group],
+        query: Sequence[QueryToken],
+        q_weight: list[float],
+        kinds: frozenset[str] | None,
+        limit: int,
+    ) -> dict[int, Hit]:
+        """The same best hits, scoring exactly only entries whose bound can win."""
+        weights = group_weights(groups, query, q_weight)
+        touched, bound = upper_bounds(self.arrays, groups, weights, kinds)
+        free_total = sum(q_weight[j] for j, q in enumerate(query) if q.free)
+
+        def exact(e: int) -> Hit:
+            pb: dict[int, float] = {}
+            qb: dict[int, float] = {}
+            for key, positions in self.entry_keys(e).items():
+                for qpos, hits in groups:
+                    sim = hits.get(key)
+                    if sim:
+                        raise_best(pb, positions, sim)
+                        raise_best(qb, qpos, sim)
+            return self._score_entry(e, pb, qb, query, q_weight, free_total)
+
+        return bounded_search(touched, bound, exact, limit)
+
+    def entry_keys(self, e: int) -> dict[str, tuple[int, ...]]:
+        """Entry ``e``'s index keys and their positions, as the index files them."""
+        return keys_of(self.entries[e].tokens, self._vocab_set)
+
+    def _pair_hits(
+        self, query: Sequence[QueryToken]
+    ) -> list[tuple[int, dict[str, float]]]:
+        """Compound spellings: "kepanjen kidul" -> "kepanjenkidul"."""
+        out: list[tuple[int, dict[str, float]]] = []
+        for j in range(len(query) - 1):
             a, b = query[j].text, query[j + 1].text
-            if a.isalpha() and b.isalpha():
-                joined = a + b
-                h = {
-                    c: (s / 100.0) ** 3
-                    for c, s, _ in process.extract(
-                        joined, self.vocab, scorer=fuzz.ratio, score_cutoff=88, limit=5
-                    )
-                }
-                if h:
-                    pair_hits.append((j, h))
-        q_weight = []
-        for hits in per_q:
-            if hits:
-                q_weight.append(max(self.idf.get(v, UNKNOWN_WEIGHT) for v in hits))
-            else:
-                q_weight.append(UNKNOWN_WEIGHT)
+            if not (a.isalpha() and b.isalpha()):
+                continue
+            h = {
+                c: (s / 100.0) ** 3
+                for c, s, _ in process.extract(
+                    a + b, self.vocab, scorer=fuzz.ratio, score_cutoff=88, limit=5
+                )
+            }
+            if h:
+                out.append((j, h))
+        return out
+
+    def _query_weights(
+        self,
+        per_q: list[dict[str, float]],
+        pair_hits: list[tuple[int, dict[str, float]]],
+    ) -> list[float]:
+        """How much each query word matters: its best match's IDF."""
+        idf = self.idf
+        q_weight = [
+            max(idf.get(v, UNKNOWN_WEIGHT) for v in hits) if hits else UNKNOWN_WEIGHT
+            for hits in per_q
+        ]
         for j, h in pair_hits:
-            w = max(self.idf.get(v, UNKNOWN_WEIGHT) for v in h)
+            w = max(idf.get(v, UNKNOWN_WEIGHT) for v in h)
             q_weight[j] = max(q_weight[j], w / 2)
             q_weight[j + 1] = max(q_weight[j + 1], w / 2)
+        return q_weight
 
-        pos_best: dict[int, dict[int, float]] = {}
-        q_best: dict[int, dict[int, float]] = {}
-        entries = self.entries
-        targets = self.targets
-        postings = self.postings
-
-        def credit(qpos: tuple[int, ...], hits: dict[str, float]) -> None:
-            for v, sim in hits.items():
-                for e, poss in postings.get(v, ()):
-                    if (
-                        kinds is not None
-                        and targets[entries[e].target].kind not in kinds
-                    ):
-                        continue
-                    pb = pos_best.setdefault(e, {})
-                    for p in poss:
-                        if sim > pb.get(p, 0.0):
-                            pb[p] = sim
-                    qb = q_best.setdefault(e, {})
-                    for j in qpos:
-                        if sim > qb.get(j, 0.0):
-                            qb[j] = sim
-
-        for j, hits in enumerate(per_q):
-            credit((j,), hits)
-        for j, h in pair_hits:
-            credit((j, j + 1), h)
-
-        free_total = sum(q_weight[j] for j in range(n) if query[j].free)
-        best: dict[int, Hit] = {}
-        for e, pb in pos_best.items():
-            entry = entries[e]
-            name_cov = sum(entry.weights[p] * s for p, s in pb.items()) / entry.total
-            qb = q_best[e]
-            if free_total > 0:
-                query_cov = (
-                    sum(q_weight[j] * s for j, s in qb.items() if query[j].free)
-                    / free_total
-                )
-            else:
-                query_cov = 1.0
-            score = entry.prior * name_cov**1.3 * (0.55 + 0.45 * query_cov)
-            t = entry.target
-            old = best.get(t)
-            if old is None or score > old.score:
-                best[t] = Hit(
-                    t,
-                    score,
-                    name_cov,
-                    query_cov,
-                    e,
-                    frozenset(j for j, s in qb.items() if s >= 0.5),
-                )
-        ranked = sorted(best.values(), key=lambda h: -h.score)
-        return ranked[:limit]
+    def _score_entry(
+        self,
+        e: int,
+        pb: dict[int, float],
+        qb: dict[int, float],
+        query: Sequence[QueryToken],
+        q_weight: list[float],
+        free_total: float,
+    ) -> Hit:
+        """Name coverage × query coverage of one entry."""
+        entry = self.entries[e]
+        # summed in position order: the same float whichever way the credit came
+        name_cov = sum(entry.weights[p] * pb[p] for p in sorted(pb)) / entry.total
+        if free_total > 0:
+            covered = sum(q_weight[j] * qb[j] for j in sorted(qb) if query[j].free)
+            query_cov = covered / free_total
+        else:
+            query_cov = 1.0
+        score = entry.prior * name_cov**1.3 * (0.55 + 0.45 * query_cov)
+        matched = frozenset(j for j, s in qb.items() if s >= 0.5)
+        return Hit(entry.target, score, name_cov, query_cov, e, matched)

@@ -15,12 +15,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["COMPASS", "Lexicon", "Token", "TokenKind", "fold"]
+__all__ = ["COMPASS", "UNITS", "Lexicon", "Token", "TokenKind", "fold"]
 
 TokenKind = Literal["word", "num", "sep", "rel", "filler", "city"]
 
-#: Relation words that are also parts of names ("Jl. Merdeka Barat").
-COMPASS = frozenset({"utara", "selatan", "timur", "barat"})
+#: Relation words that are also parts of names ("Jl. Merdeka Barat"), with
+#: the Javanese ones ("Kepanjen Kidul", "Sanan Wetan").
+COMPASS = frozenset(
+    {"utara", "selatan", "timur", "barat", "lor", "kidul", "wetan", "kulon"}
+)
+#: Distance units after a number ("200 meter", "200m", "1 km") → metres each.
+UNITS = {
+    "m": 1.0,
+    "meter": 1.0,
+    "meteran": 1.0,
+    "mtr": 1.0,
+    "metres": 1.0,
+    "meters": 1.0,
+    "km": 1000.0,
+    "kilo": 1000.0,
+    "kilometer": 1000.0,
+}
 # address keywords that end a name (a compass word before them belongs to it)
 _NAME_ENDERS = frozenset(
     [
@@ -145,6 +160,7 @@ def _compass_as_name(toks: list[Token]) -> list[Token]:
         if (
             before is not None
             and before.kind in ("word", "city")
+            and before.text not in UNITS  # "200 meter utara": a direction
             and (
                 after is None
                 or after.kind in ("sep", "num", "rel", "filler")

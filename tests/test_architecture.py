@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_imports_point_one_way(package, forbidden):
     for path, names in imported_modules(package).items():
         if package == "console" and path.parts[-2] == "cli":
             # The CLI runs set-up and verification on the engine's behalf.
-            allowed = ("dispatch.db", "dispatch.journal")
+            allowed: tuple[str, ...] = ("dispatch.db", "dispatch.journal")
         else:
             allowed = ()
         for name in names:
@@ -96,3 +97,25 @@ def test_import_linter_contracts_hold():
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "0 broken" in result.stdout
+
+
+def test_packages_and_tests_are_mypy_clean() -> None:
+    """The house style is strict mypy for the tests too: one run over both.
+
+    mypy reads pyproject's ``[tool.mypy]``; its ``files`` must name the tests
+    so that the documented ``.venv/bin/mypy`` checks them as well. The cache
+    is the git-ignored ``.mypy_cache`` of the checkout, so a second run only
+    re-checks what changed.
+    """
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    files = set(config["tool"]["mypy"]["files"])
+    assert {"console", "dispatch", "geodata", "tests"} <= files
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(ROOT / ".mypy_cache")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert result.stdout.startswith("Success: no issues found")

@@ -13,10 +13,12 @@ import importlib
 import click
 
 from console.cli.common import CliState, config_option, db_option
+from console.cli.errors import SiagaGroup
 
 #: Modules that each define ``register(group)`` adding their commands.
 COMMAND_MODULES: tuple[str, ...] = (
     "console.cli.db_commands",
+    "console.cli.operator_commands",
     "console.cli.log_commands",
     "console.cli.serve_command",
     "console.cli.report_commands",
@@ -25,22 +27,40 @@ COMMAND_MODULES: tuple[str, ...] = (
     "console.cli.unit_command",
     "console.cli.geocode_command",
     "console.cli.simulate_command",
+    "console.cli.watch_command",
+    "console.cli.referral_commands",
+    "console.cli.feed_command",
+    "console.cli.pack_commands",
+    "console.cli.bench_command",
+    "console.cli.stress_command",
+    "console.cli.follow_command",
+    "console.cli.backup_commands",
 )
 
 
 @click.group(
+    cls=SiagaGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @db_option
 @config_option
+@click.option(
+    "--prepare",
+    is_flag=True,
+    help="First create or upgrade the database if it needs it (as ./scripts/start).",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, prepare: bool) -> None:
     """Siaga 112: computer-aided dispatch for 112 call centers.
 
     Without a sub-command, opens the console.
     """
     state = ctx.ensure_object(CliState)
+    if prepare:
+        from console.cli.db_commands import prepare as prepare_database
+
+        prepare_database(state)
     if ctx.invoked_subcommand is None:
         from console.cli.console_command import run_console
 

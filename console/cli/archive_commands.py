@@ -20,7 +20,7 @@ _DIR_HELP = (
 )
 @click.option(
     "--keep-days",
-    type=click.IntRange(0),
+    type=click.IntRange(0, 36500),
     help="Days kept online besides the current and previous shift "
     "(default: retention_days, 90).",
 )
@@ -46,10 +46,8 @@ def archive_group(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from dispatch.archive import ArchiveError, archive_old_shifts, default_archive_dir
-
     services = services_from(ctx.ensure_object(CliState))
-    target = folder or default_archive_dir()
+    target = folder or services.archive_folder
     now = services.clock.now()
     if as_of:
         from console.cli.log_commands import parse_local
@@ -57,15 +55,10 @@ def archive_group(
         when = parse_local(as_of)
         now = when if when.tzinfo else when.replace(tzinfo=services.settings.zone)
     try:
-        results = archive_old_shifts(
-            services.engine,
-            services.settings,
-            target,
-            now=now,
-            keep_days=keep_days,
-            dry_run=dry_run,
+        results = services.archive_old_shifts(
+            target, now=now, keep_days=keep_days, dry_run=dry_run
         )
-    except ArchiveError as exc:
+    except ValueError as exc:  # an archive problem (ArchiveError), said plainly
         raise click.ClickException(str(exc)) from exc
     verb = "would archive" if dry_run else "archived"
     for result in results:
@@ -84,33 +77,32 @@ def archive_group(
 @friendly_errors
 def import_command(state: CliState, path: Path) -> None:
     """Bring an archived shift back into the database (newest archive first)."""
-    from dispatch.archive import ArchiveError, import_archive
-
     services = services_from(state)
     try:
-        result = import_archive(services.engine, path)
-    except ArchiveError as exc:
+        result = services.import_archive(path)
+    except ValueError as exc:  # an archive problem (ArchiveError), said plainly
         raise click.ClickException(str(exc)) from exc
     click.echo(f"imported events {result.first_id}..{result.last_id} ({result.count})")
 
 
 @archive_group.command("list")
+@db_option
 @click.option(
     "--dir", "folder", type=click.Path(file_okay=False, path_type=Path), help=_DIR_HELP
 )
-def list_command(folder: Path | None) -> None:
+@click.pass_obj
+@friendly_errors
+def list_command(state: CliState, folder: Path | None) -> None:
     """List archive files and check each one."""
-    from dispatch.archive import archive_files, check_archive, default_archive_dir
-
-    target = folder or default_archive_dir()
-    files = archive_files(target)
-    if not files:
+    services = services_from(state)
+    target = folder or services.archive_folder
+    checked = services.check_archives(target)
+    if not checked:
         click.echo(f"no archives in {target}")
         return
-    for path in files:
-        check = check_archive(path)
-        state = "OK" if check.ok else f"BROKEN: {check.problem}"
-        click.echo(f"{path.name}  {check.checked} events  {state}")
+    for path, check in checked:
+        verdict = "OK" if check.ok else f"BROKEN: {check.problem}"
+        click.echo(f"{path.name}  {check.checked} events  {verdict}")
 
 
 def register(group: click.Group) -> None:

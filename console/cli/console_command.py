@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from console.cli.common import CliState, schema_problem, services_from
+from console.cli.common import (
+    CliState,
+    operator_problem,
+    schema_problem,
+    services_from,
+)
+
+
+def startup_problem(services: Any) -> str | None:
+    """Why the console cannot serve calls (it then exits with this), or None.
+
+    Checked by the start worker: the incident catalogue (without it no call
+    can be classified — the loader's message names the file and key to fix),
+    then the database and its schema, then the configured operator (until
+    sign-on exists a terminal acts as the operator it is configured for).
+    """
+    from console.incident_types import catalogue_problem
+
+    problem = catalogue_problem()
+    if problem is not None:
+        return problem
+    try:
+        engine = services.engine
+    except Exception as exc:  # the URL cannot even make an engine
+        return f"cannot open the database: {exc}"
+    return schema_problem(engine) or operator_problem(services)
 
 
 def run_console(state: CliState) -> None:
@@ -20,16 +47,17 @@ def run_console(state: CliState) -> None:
     # Built by the app's start worker, after the first screen is drawn.
     services = DeferredServices(lambda: services_from(state, check_schema=False))
 
-    def check_schema() -> str | None:
-        try:
-            engine = services.engine
-        except Exception as exc:  # the URL cannot even make an engine
-            return f"cannot open the database: {exc}"
-        return schema_problem(engine)
-
     app = SiagaApp(
-        services, settings, settings_warning=warning, check_schema=check_schema
+        services,
+        settings,
+        settings_warning=warning,
+        check_schema=lambda: startup_problem(services),
     )
-    app.run()
+    try:
+        app.run()
+    finally:
+        problem = app.sign_off_at_exit()
+        if problem:
+            click.echo(f"siaga: {problem}", err=True)
     if app.return_code:
         raise click.exceptions.Exit(app.return_code)

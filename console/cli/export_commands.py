@@ -10,6 +10,13 @@ from pathlib import Path
 import click
 
 from console.cli.common import CliState, db_option, friendly_errors, services_from
+from console.cli.params import LOCAL_DATE, TEXT, OutputPath
+from dispatch.files import open_private, private_dir, write_private_text
+
+_FULL_HELP = (
+    "Callers' numbers and names in full (supervisors only; journaled). "
+    "Without it they are masked."
+)
 
 
 @click.group("export")
@@ -19,7 +26,7 @@ def export_group() -> None:
 
 @export_group.command("eido")
 @db_option
-@click.argument("incidents", nargs=-1, required=True)
+@click.argument("incidents", nargs=-1, required=True, type=TEXT)
 @click.option(
     "--domain",
     help="The center's domain for EIDO identifiers "
@@ -27,10 +34,11 @@ def export_group() -> None:
 )
 @click.option(
     "--out",
-    type=click.Path(path_type=Path),
+    type=OutputPath(),
     help="Write to this file (one incident) or folder (several); default: stdout.",
 )
 @click.option("--no-validate", is_flag=True, help="Skip the JSON Schema check.")
+@click.option("--full", is_flag=True, help=_FULL_HELP)
 @click.pass_obj
 @friendly_errors
 def eido_command(
@@ -39,43 +47,67 @@ def eido_command(
     domain: str | None,
     out: Path | None,
     no_validate: bool,
+    full: bool,
 ) -> None:
     """Export INCIDENT(s) (number or id) as NENA EIDO JSON (NENA-STA-021.1a)."""
-    from dispatch.exports.eido import incident_eido, validate_eido
-
     services = services_from(state)
-    settings = services.settings
-    center = domain or f"{settings.region_pack}.siaga112.invalid"
     for key in incidents:
         try:
-            eido = services.run_read(
-                lambda s, k=key: incident_eido(s, k, domain=center, zone=settings.zone)
+            eido = services.export_eido(
+                key, domain=domain, full=full, validate=not no_validate
             )
         except LookupError as exc:
             raise click.ClickException(str(exc)) from exc
-        if not no_validate:
-            problems = validate_eido(eido)
-            if problems:
-                raise click.ClickException(
-                    f"EIDO of {key} does not validate: " + "; ".join(problems[:5])
-                )
         text = json.dumps(eido, indent=2, ensure_ascii=False) + "\n"
         number = eido["incidentComponent"]["internalIncidentId"]
         if out is None:
             sys.stdout.write(text)
         elif len(incidents) == 1 and out.suffix == ".json":
-            out.write_text(text, encoding="utf-8")
+            write_private_text(out, text)
             click.echo(f"wrote {out}", err=True)
         else:
-            out.mkdir(parents=True, exist_ok=True)
-            path = out / f"eido-{number}.json"
-            path.write_text(text, encoding="utf-8")
+            path = private_dir(out) / f"eido-{number}.json"
+            write_private_text(path, text)
             click.echo(f"wrote {path}", err=True)
 
 
 @export_group.command("shift")
 @db_option
-@click.argument("day", metavar="DATE")
+@click.argument("day", metavar="DATE", type=LOCAL_DATE)
+@click.option(
+    "--out",
+    type=OutputPath(dir_okay=False),
+    help="Write to this file (default: stdout).",
+)
+@click.option("--full", is_flag=True, help=_FULL_HELP)
+@click.pass_obj
+@friendly_errors
+def shift_command(state: CliState, day: date, out: Path | None, full: bool) -> None:
+    """Export the shift starting on DATE as JSON Lines (header + events)."""
+    from dispatch.reports.window import shift_for_date
+
+    window = shift_for_date(day, state.settings())
+    services = services_from(state)
+    if out is None:
+        count = services.export_shift(window, sys.stdout, full=full)
+    else:
+        with open_private(out, "w") as handle:
+            count = services.export_shift(window, handle, full=full)
+        click.echo(f"wrote {count} events to {out}", err=True)
+
+
+@export_group.command("referral")
+@db_option
+@click.argument("referrals", nargs=-1, type=int)
+@click.option("--day", metavar="DATE", help="Every referral sent on DATE (local).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+)
+@click.option("--full", is_flag=True, help=_FULL_HELP)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -83,22 +115,37 @@ def eido_command(
 )
 @click.pass_obj
 @friendly_errors
-def shift_command(state: CliState, day: str, out: Path | None) -> None:
-    """Export the shift starting on DATE as JSON Lines (header + events)."""
-    from dispatch.exports.shift import write_shift_jsonl
-    from dispatch.reports import shift_for_date
+def referral_command(
+    state: CliState,
+    referrals: tuple[int, ...],
+    day: str | None,
+    fmt: str,
+    full: bool,
+    out: Path | None,
+) -> None:
+    """Export REFERRAL(s) or a day's referrals as SP4N-LAPOR!/ULPIM form records."""
+    from datetime import datetime, time, timedelta
 
-    try:
-        window = shift_for_date(date.fromisoformat(day), state.settings())
-    except ValueError as exc:
-        raise click.BadParameter("use YYYY-MM-DD") from exc
+    from dispatch.reports.window import custom_window
+
+    if not referrals and day is None:
+        raise click.UsageError("name referral ids or --day DATE")
+    window = None
+    if day is not None:
+        try:
+            start = datetime.combine(date.fromisoformat(day), time(0, 0))
+        except ValueError as exc:
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--day") from exc
+        window = custom_window(start, start + timedelta(days=1), state.settings())
     services = services_from(state)
+    count, text = services.export_referrals(
+        referrals, window=window, fmt=fmt, full=full
+    )
     if out is None:
-        count = services.run_read(lambda s: write_shift_jsonl(s, window, sys.stdout))
+        sys.stdout.write(text)
     else:
-        with out.open("w", encoding="utf-8", newline="\n") as handle:
-            count = services.run_read(lambda s: write_shift_jsonl(s, window, handle))
-        click.echo(f"wrote {count} events to {out}", err=True)
+        write_private_text(out, text)
+        click.echo(f"wrote {count} referral(s) to {out}", err=True)
 
 
 def register(group: click.Group) -> None:

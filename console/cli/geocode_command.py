@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from console.cli.common import db_option
+from console.cli.common import db_option, settings_or_exit
 
 if TYPE_CHECKING:
     from geodata.geocoder import GeocodeResult
@@ -25,7 +25,7 @@ def register(group: click.Group) -> None:
     group.add_command(geocode)
 
 
-def _json_line(result: GeocodeResult) -> str:
+def _json_line(result: GeocodeResult, explain: bool = False) -> str:
     d = result.to_dict()
     out = {
         "query": d["query"],
@@ -36,7 +36,44 @@ def _json_line(result: GeocodeResult) -> str:
     }
     if d["note"]:
         out["note"] = d["note"]
+    if explain:
+        out["explain"] = d["explain"]
     return json.dumps(out, ensure_ascii=False)
+
+
+def _explain_tables(result: GeocodeResult, out: TextIO) -> None:
+    """The parsed parts, then each scoring stage's factor for the top answers."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, highlight=False, soft_wrap=False, width=160)
+    parsed = result.to_dict()["parsed"] or {}
+    parts = Table(title="parsed / bagian yang dikenali", show_header=False)
+    parts.add_column("part")
+    parts.add_column("value")
+    for key, value in parsed.items():
+        if value not in (None, "", []):
+            parts.add_row(key, str(value))
+    console.print(parts)
+    if not result.explained:
+        console.print("no name matched the free words / tidak ada nama yang cocok")
+        return
+    stages = [name for name, _ in result.explained[0].stages]
+    table = Table(title="scoring stages / tahap penilaian (factor; 1.00 = neutral)")
+    table.add_column("#", justify="right")
+    table.add_column("candidate")
+    for name in stages:
+        table.add_column(name, justify="right")
+    table.add_column("score", justify="right")
+    for i, e in enumerate(result.explained, start=1):
+        values = dict(e.stages)
+        table.add_row(
+            str(i),
+            f"{e.name} ({e.kind})",
+            *(f"{values.get(name, 1.0):.2f}" for name in stages),
+            f"{e.score:.3f}",
+        )
+    console.print(table)
 
 
 def _table(result: GeocodeResult, out: TextIO) -> None:
@@ -98,20 +135,28 @@ def _table(result: GeocodeResult, out: TextIO) -> None:
 @click.option(
     "--pack",
     "pack_name",
-    default="blitar",
-    show_default=True,
+    default=None,
     metavar="NAME",
-    help="Region pack name or folder.",
+    help="Region pack name or folder (default: the configured region_pack).",
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show the parsed parts and each scoring stage's factor for the top answers.",
 )
 @db_option
-def geocode(query: str, as_json: bool, limit: int, pack_name: str) -> None:
+def geocode(
+    query: str, as_json: bool, limit: int, pack_name: str | None, explain: bool
+) -> None:
     """Find the place a caller describes, offline (QUERY '-' reads stdin lines).
 
-    Example: siaga geocode "depan RSUD Mardi Waluyo" --json
+    Example: siaga geocode "200 meter utara alun-alun" --explain
     """
     from geodata.geocoder import GeocoderQueryError, OfflineGeocoder
     from geodata.packs import PackError, load_pack
 
+    if pack_name is None:
+        pack_name = settings_or_exit().region_pack
     try:
         geocoder = OfflineGeocoder(load_pack(pack_name))
     except PackError as exc:
@@ -147,8 +192,10 @@ def geocode(query: str, as_json: bool, limit: int, pack_name: str) -> None:
                 click.echo(f"{q!r}: {exc}", err=True)
             continue
         if as_json:
-            click.echo(_json_line(result))
+            click.echo(_json_line(result, explain))
         else:
             _table(result, out)
+            if explain:
+                _explain_tables(result, out)
     if failed:
         sys.exit(1)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,25 +14,31 @@ from rich.table import Table
 from rich.text import Text
 
 from console.cli.common import CliState, db_option, friendly_errors, services_from
+from console.cli.params import (
+    LOCAL_DATE,
+    LOCAL_TIME,
+    TEXT,
+    FiniteFloat,
+    RowId,
+    check_order,
+)
 
 
 def parse_local(value: str) -> datetime:
     """``YYYY-MM-DD[ HH:MM[:SS]]`` or ISO 8601 (naive = center's local time)."""
-    try:
-        return datetime.fromisoformat(value.strip().replace(" ", "T", 1))
-    except ValueError as exc:
-        raise click.BadParameter(f"not a date/time: {value!r}") from exc
+    when: datetime = LOCAL_TIME.convert(value, None, None)
+    return when
 
 
 def resolve_window(
     services: Any,
     shift: date | None,
-    start: str | None,
-    end: str | None,
+    start: datetime | None,
+    end: datetime | None,
     everything: bool = False,
 ) -> Any:
     """The window the options name: ``--all``, ``--from/--to``, ``--shift`` or now."""
-    from dispatch.reports import custom_window, shift_for_date, shift_window
+    from dispatch.reports.window import custom_window, shift_for_date, shift_window
 
     settings = services.settings
     if everything:
@@ -41,34 +46,30 @@ def resolve_window(
     if start or end:
         if not (start and end):
             raise click.UsageError("--from and --to go together")
-        return custom_window(parse_local(start), parse_local(end), settings)
+        check_order(start, end, names=("--from", "--to"))
+        return custom_window(start, end, settings)
     if shift is not None:
         return shift_for_date(shift, settings)
     return shift_window(services.clock.now(), settings)
 
 
-def _date(_ctx: Any, _param: Any, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter("use YYYY-MM-DD") from exc
-
-
 def window_options(func: Any) -> Any:
     """``--shift DATE`` / ``--from`` / ``--to`` shared by log and report commands."""
-    func = click.option("--to", "end", metavar="TIME", help="End of a custom window.")(
-        func
-    )
     func = click.option(
-        "--from", "start", metavar="TIME", help="Start of a custom window (local time)."
+        "--to", "end", type=LOCAL_TIME, metavar="TIME", help="End of a custom window."
+    )(func)
+    func = click.option(
+        "--from",
+        "start",
+        type=LOCAL_TIME,
+        metavar="TIME",
+        help="Start of a custom window (local time).",
     )(func)
     return click.option(
         "--shift",
         "shift",
         metavar="DATE",
-        callback=_date,
+        type=LOCAL_DATE,
         help="The shift starting at the change-over on this local date.",
     )(func)
 
@@ -102,21 +103,31 @@ def _print(entries: list[Any], as_json: bool, zone: Any, title: str | None) -> N
 @window_options
 @click.option("--all", "everything", is_flag=True, help="The whole online journal.")
 @click.option(
-    "--kind", "kinds", multiple=True, help="Kind, family (call) or glob (*.closed)."
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=TEXT,
+    help="Kind, family (call) or glob (*.closed).",
 )
-@click.option("--incident", help="Incident number or id.")
-@click.option("--unit", help="Unit call sign.")
-@click.option("--operator", help="Operator username.")
-@click.option("--terminal", help="Terminal name.")
+@click.option("--incident", type=TEXT, help="Incident number or id.")
+@click.option("--unit", type=TEXT, help="Unit call sign.")
+@click.option("--operator", type=TEXT, help="Operator username.")
+@click.option("--terminal", type=TEXT, help="Terminal name.")
 @click.option(
-    "--outcome", help="Only events of calls with this outcome (prank, silent…)."
+    "--outcome",
+    type=TEXT,
+    help="Only events of calls with this outcome (prank, silent…).",
 )
-@click.option("--text", help="Text to find in the event details.")
-@click.option("--limit", type=click.IntRange(1), help="At most this many events.")
+@click.option("--text", type=TEXT, help="Text to find in the event details.")
+@click.option("--limit", type=RowId(), help="At most this many events.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.option("--follow", "-f", is_flag=True, help="Keep printing new events.")
 @click.option(
-    "--interval", default=1.0, show_default=True, help="Seconds between polls."
+    "--interval",
+    type=FiniteFloat(min=0, max=3600),
+    default=1.0,
+    show_default=True,
+    help="Seconds between polls.",
 )
 @click.option(
     "--polls", type=int, default=None, hidden=True
@@ -126,8 +137,8 @@ def _print(entries: list[Any], as_json: bool, zone: Any, title: str | None) -> N
 def log_group(
     ctx: click.Context,
     shift: date | None,
-    start: str | None,
-    end: str | None,
+    start: datetime | None,
+    end: datetime | None,
     everything: bool,
     kinds: tuple[str, ...],
     incident: str | None,
@@ -149,7 +160,7 @@ def log_group(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from dispatch.reports import LogFilter, UnknownFilterValue, log_for
+    from dispatch.reports.shiftlog import LogFilter, UnknownFilterValue
 
     state: CliState = ctx.ensure_object(CliState)
     services = services_from(state)
@@ -165,7 +176,7 @@ def log_group(
     )
     zone = services.settings.zone
     try:
-        entries = log_for(services, window, flt, limit=limit)
+        entries = services.shift_log(window, flt, limit=limit)
     except UnknownFilterValue as exc:
         raise click.ClickException(str(exc)) from exc
     title = f"Shift log {window.label}" if window else "Journal"
@@ -176,16 +187,20 @@ def log_group(
         return
     last = entries[-1].id if entries else services.last_event_id()
     done = 0
+    # NOTIFY wakes it on PostgreSQL; on SQLite this sleeps ``interval``.
+    signal = services.journal_signal(poll_seconds=interval)
     try:
         while polls is None or done < polls:
-            time.sleep(interval)
+            signal.wait(interval)
             done += 1
-            fresh = log_for(services, None, flt, after_id=last)
+            fresh = services.shift_log(None, flt, after_id=last)
             if fresh:
                 _print(fresh, as_json, zone, None)
                 last = fresh[-1].id
     except KeyboardInterrupt:  # the normal way to stop following
         return
+    finally:
+        signal.close()
 
 
 @log_group.command("verify")
@@ -198,41 +213,54 @@ def log_group(
     help="Archive folder to verify too (default: the data folder's archive/).",
 )
 @click.option("--no-archives", is_flag=True, help="Verify the online journal only.")
+@click.option(
+    "--state",
+    "with_state",
+    is_flag=True,
+    help="Also replay the journal and compare it with the incident, call and "
+    "assignment tables.",
+)
 @click.pass_obj
 @friendly_errors
 def verify_command(
-    state: CliState, archive_dir: Path | None, no_archives: bool
+    state: CliState, archive_dir: Path | None, no_archives: bool, with_state: bool
 ) -> None:
-    """Walk the hash chain (archives, then database); exit 1 at the first bad event."""
-    from dispatch.archive import default_archive_dir, verify_all
-    from dispatch.journal import verify_chain
+    """Walk the hash chain, check it against the newest signed checkpoint.
 
+    Archives first, then the database; with ``--state`` the incident, call
+    and assignment tables are compared with a replay. Exit 1 on a problem.
+    """
     services = services_from(state)
     if no_archives:
-        report = services.run_read(verify_chain)
-        _report_db(report)
-        return
-    folder = archive_dir or default_archive_dir()
-    result = services.run_read(lambda s: verify_all(s, folder))
-    for line in result.lines:
-        click.echo(line, err=not result.ok)
-    if not result.ok:
+        chain_ok = _report_db(services.verify_journal())
+    else:
+        folder = archive_dir or services.archive_folder
+        result = services.verify_everything(folder)
+        for line in result.lines:
+            click.echo(line, err=not result.ok)
+        chain_ok = result.ok
+    findings = [services.verify_anchor()]
+    if with_state:
+        findings.extend(services.verify_state())
+    for finding in findings:
+        click.echo(finding.line if finding.ok else f"BROKEN: {finding.line}")
+    if not chain_ok or not all(f.ok for f in findings):
         sys.exit(1)
 
 
-def _report_db(report: Any) -> None:
+def _report_db(report: Any) -> bool:
     console = Console(stderr=not report.ok)
     if report.ok:
         console.print(
             f"journal OK: {report.checked} events verified"
             + (f" ({report.first_id}..{report.last_id})" if report.checked else "")
         )
-        return
+        return True
     console.print(
         f"[bold red]journal BROKEN[/] at event {report.problem.position}: "
         f"{report.problem.message} ({report.checked} events verified before it)"
     )
-    sys.exit(1)
+    return False
 
 
 @log_group.command("tail")
@@ -271,4 +299,7 @@ def tail_command(state: CliState, count: int, as_json: bool) -> None:
 
 def register(group: click.Group) -> None:
     """Add ``log`` to the ``siaga`` group."""
+    from console.cli.journal_commands import add_journal_commands
+
+    add_journal_commands(log_group)
     group.add_command(log_group)

@@ -15,7 +15,8 @@ from typing import Any
 
 import click
 
-from console.cli.common import CliState, db_option
+from console.cli.common import CliState, db_option, settings_or_exit
+from console.cli.params import FiniteFloat, Moment
 
 #: The policies ``dispatch.simulator`` knows (its ``POLICY_NAMES``), spelled
 #: out here so that ``--help`` and start-up need not import the simulator
@@ -31,6 +32,42 @@ POLICY_CHOICES: tuple[str, ...] = (
 def register(group: click.Group) -> None:
     """Add ``simulate`` to the ``siaga`` group."""
     group.add_command(simulate_command)
+
+
+def _is_benchmark(pack: str) -> bool:
+    from geodata.packs.benchmark import is_benchmark_pack
+
+    return is_benchmark_pack(pack)
+
+
+_ONE_RUN_ONLY = ("hours", "seed", "start", "profile", "calls_per_day", "surge")
+_REPLICATIONS_ONLY = ("days", "seed_set", "workers")
+
+
+def _refuse_unused(ctx: click.Context, replicate: bool) -> None:
+    """An option the chosen mode would ignore is an error, not a silent no-op."""
+    unused = _ONE_RUN_ONLY if replicate else _REPLICATIONS_ONLY
+    for name in unused:
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+            flag = "--" + name.replace("_", "-")
+            mode = (
+                "replications (--replications/--compare, or a benchmark pack)"
+                if replicate
+                else "a single run"
+            )
+            raise click.UsageError(f"{flag} does not apply to {mode}")
+
+
+def _require_pack(pack: str) -> None:
+    """One clear line for a pack that is neither a region nor a benchmark pack."""
+    if _is_benchmark(pack):
+        return
+    from geodata.packs import PackError, load_pack
+
+    try:
+        load_pack(pack)
+    except PackError as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from exc
 
 
 def _fmt_s(value: float | None) -> str:
@@ -54,6 +91,12 @@ def _print_summary(doc: dict[str, Any], runtime_s: float) -> None:
         f"[bold]Simulasi / simulation[/bold] {cfg['region_pack']} · policy "
         f"[bold]{cfg['policy']}[/bold] · seed {cfg['seed']} · {cfg['hours']:g} h from "
         f"{cfg['start']} · rate ×{cfg['rate_scale']:g}"
+        + (
+            f" · surge h{cfg['surge']['start_h']:g}-{cfg['surge']['end_h']:g} "
+            f"×{cfg['surge']['factor']:g}"
+            if cfg.get("surge")
+            else ""
+        )
     )
     outcomes = ", ".join(f"{k} {v}" for k, v in doc["calls"]["by_outcome"].items())
     inc = doc["incidents"]
@@ -119,24 +162,31 @@ def _cells(row: dict[str, Any]) -> list[str]:
 @db_option
 @click.option(
     "--hours",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True, max=24 * 366),
     default=24.0,
     show_default=True,
     help="Length of the simulated period.",
 )
 @click.option(
     "--seed",
-    type=int,
+    type=click.IntRange(0, 2**63 - 1),
     default=1,
     show_default=True,
     help="Random seed: the same seed gives the same run.",
 )
 @click.option(
     "--rate-scale",
-    type=click.FloatRange(min=0),
+    type=FiniteFloat(min=0, max=1000),
     default=1.0,
     show_default=True,
     help="Multiplies the call rate (5 = a surge: flood, earthquake).",
+)
+@click.option(
+    "--surge",
+    default=None,
+    metavar="START-END:FACTOR",
+    help="Hours START to END of the run at FACTOR times the rate "
+    "(after --rate-scale), e.g. 10-13:4 for a flood.",
 )
 @click.option(
     "--policy",
@@ -147,13 +197,13 @@ def _cells(row: dict[str, Any]) -> list[str]:
 )
 @click.option(
     "--calls-per-day",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True, max=1_000_000),
     default=None,
     help="Base call volume instead of the profile's (before --rate-scale).",
 )
 @click.option(
     "--start",
-    type=click.DateTime(["%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z"]),
+    type=Moment(["%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z"]),
     default=None,
     help="Start time with offset, e.g. 2025-02-03T07:00+0700 "
     "(default: the shift change-over on 2025-02-03).",
@@ -161,9 +211,50 @@ def _cells(row: dict[str, Any]) -> list[str]:
 @click.option(
     "--profile",
     "profile",
+    type=click.Path(exists=True, dir_okay=False),
     default=None,
     metavar="FILE",
-    help="Workload profile TOML (default: the shipped Blitar profile).",
+    help="Workload profile TOML (default: the region pack's own).",
+)
+@click.option(
+    "--pack",
+    "pack",
+    default=None,
+    metavar="NAME|FOLDER",
+    help="Region pack (blitar) or benchmark pack (utrecht) to simulate "
+    "(default: the configured one, region_pack).",
+)
+@click.option(
+    "--days",
+    type=FiniteFloat(min=0, min_open=True, max=366),
+    default=None,
+    help="Replications: measured days each (after a one-day warm-up); "
+    "default 14 for a benchmark pack, 1 otherwise.",
+)
+@click.option(
+    "--replications",
+    type=click.IntRange(2, 10_000),
+    default=None,
+    help="Run this many replications and print 95 % intervals.",
+)
+@click.option(
+    "--compare",
+    default=None,
+    metavar="A,B",
+    help="Policies to compare on the same calls (the first is the baseline).",
+)
+@click.option(
+    "--seed-set",
+    type=click.Choice(["train", "validate", "test"]),
+    default="test",
+    show_default=True,
+    help="Replication seeds: tune on validate, report on test.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes for replications (default: one per core).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_context
@@ -172,10 +263,17 @@ def simulate_command(
     hours: float,
     seed: int,
     rate_scale: float,
+    surge: str | None,
     policy: str,
     calls_per_day: float | None,
     start: datetime | None,
     profile: str | None,
+    pack: str | None,
+    days: float | None,
+    replications: int | None,
+    compare: str | None,
+    seed_set: str,
+    workers: int | None,
     as_json: bool,
 ) -> None:
     """Simulate a day of calls on the region pack and measure the responses.
@@ -189,10 +287,39 @@ def simulate_command(
         SimulationError,
         simulate,
     )
+    from dispatch.simulator.calls import Surge
+
+    try:
+        window = Surge.parse(surge) if surge is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--surge") from None
 
     state = ctx.ensure_object(CliState)
     url = state.database_url or "sqlite://"
     settings = state.settings() if state.database_url else None
+    if pack is None:
+        pack = (settings or settings_or_exit()).region_pack
+    elif settings is not None:
+        settings = settings.model_copy(update={"region_pack": pack})
+    _require_pack(pack)
+    replicate = replications is not None or compare is not None or _is_benchmark(pack)
+    _refuse_unused(ctx, replicate)
+    if replicate:
+        if state.database_url:
+            raise click.UsageError("replications run in memory: drop --db")
+        from console.cli.simulate_compare import run_compare
+
+        run_compare(
+            pack=pack,
+            days=days,
+            replications=replications,
+            compare=compare or policy,
+            seed_set=seed_set,
+            workers=workers,
+            rate_scale=rate_scale,
+            as_json=as_json,
+        )
+        return
     try:
         config = SimulationConfig(
             seed=seed,
@@ -203,7 +330,8 @@ def simulate_command(
             start=start,
             profile=profile,
             calls_per_day=calls_per_day,
-            region_pack=settings.region_pack if settings else "blitar",
+            region_pack=pack,
+            surge=window,
         )
         began = _time.perf_counter()
         result = simulate(config, settings=settings)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from console.cli.common import CliState, db_option, friendly_errors, services_from
+from console.cli.common import (
+    CliState,
+    db_option,
+    friendly_errors,
+    schema_problem,
+    services_from,
+)
+from console.cli.params import TEXT
 
 
 def register(group: click.Group) -> None:
@@ -13,7 +20,7 @@ def register(group: click.Group) -> None:
 
 
 @click.command("unit")
-@click.argument("callsign")
+@click.argument("callsign", type=TEXT)
 @click.option(
     "--lang",
     "language",
@@ -31,10 +38,20 @@ def unit(state: CliState, callsign: str, language: str | None) -> None:
     6 available, 7 returning, 8 out of service (press twice); F1 help,
     ctrl+q quit.
     """
-    callsign = callsign.strip().upper()
-    # Reports are journalled as made by the unit itself.
-    services = services_from(state).as_actor(callsign)
-    services.unit(callsign)  # an unknown callsign fails here, with one clear line
+    services = services_from(state, check_schema=False)
+    problem = schema_problem(services.engine)
+    if problem is not None:
+        raise click.ClickException(problem)
+    # An unknown callsign fails here, with one clear line, before the sign-on.
+    callsign = services.unit_for_signon(callsign)
     from console.responder import ResponderApp
 
-    ResponderApp(services, callsign, language=language).run()
+    # The view signs on a responder bound to this unit first; the door then
+    # lets it see and change only that unit and its own assignments.
+    app = ResponderApp(services, callsign, language=language)
+    try:
+        app.run()
+    finally:
+        problem = app.sign_off_at_exit()
+        if problem:
+            click.echo(f"siaga: {problem}", err=True)

@@ -5,11 +5,17 @@ follows the journal once a second (a thread worker asks the services for
 events after the last id it has seen) and reloads only when an event concerns
 this unit or its incident. A new assignment rings the terminal bell and stays
 highlighted until it is acknowledged.
+
+It starts with the sign-on screen: only a responder bound to this unit signs
+on, and every report is journaled under that operator and this terminal.
+The lock key (``responder.lock``) signs off and shows the sign-on screen
+again for the next crew member.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,6 +27,8 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from console.action_key import new_action_key
+from console.follow import JournalWake
 from console.responder.data import ResponderSnapshot, concerns, load_snapshot
 from console.responder.strings import status_text, text
 from console.responder.widgets import (
@@ -29,7 +37,10 @@ from console.responder.widgets import (
     StatusKeys,
     UnitBar,
 )
+from console.screens.signon import SignOnScreen
+from console.signon_app import sign_off_left_open
 from dispatch.errors import DispatchError
+from dispatch.principal import Principal
 
 if TYPE_CHECKING:
     from dispatch.services import DispatchService
@@ -79,11 +90,28 @@ class ResponderApp(App[None]):
             show=False,
         ),
         Binding(
+            "ctrl+s",
+            "lock_terminal",
+            text("key.lock", "en"),
+            id="responder.lock",
+            tooltip=text("tip.lock", "en"),
+            show=False,
+            priority=True,
+        ),
+        Binding(
             "f1",
             "show_help_panel",
             text("key.help", "en"),
             id="responder.help",
             tooltip=text("tip.help", "en"),
+            show=False,
+        ),
+        Binding(
+            "ctrl+l",
+            "toggle_language",
+            text("key.language", "en"),
+            id="responder.language",
+            tooltip=text("tip.language", "en"),
             show=False,
         ),
     ]
@@ -120,9 +148,13 @@ class ResponderApp(App[None]):
         language: str | None = None,
         follow_interval: float = 1.0,
         zone: tzinfo | None = None,
+        principal: Principal | None = None,
     ) -> None:
         super().__init__()
+        self.base_services = services
         self.services = services
+        self.principal: Principal | None = None
+        self._given_principal = principal
         self.callsign = callsign.strip().upper()
         self.language: str = language or services.settings.language
         self.zone: tzinfo = zone or services.settings.zone
@@ -149,16 +181,87 @@ class ResponderApp(App[None]):
         yield StatusKeys(id="keys")
 
     def on_mount(self) -> None:
-        """Load at once, then follow the journal."""
+        """Sign on (unless given a principal), then load and follow the journal."""
         scroll = self.query_one("#assignment-scroll")
-        setattr(scroll, "HELP", text("help", self.language))  # noqa: B010 - per instance
         scroll.focus()
+        self._relabel()
+        self.set_interval(1.0, self._clock_tick, name="responder-clock")
+        # NOTIFY on PostgreSQL, the poll on SQLite (console/follow.py).
+        self._wake = JournalWake(
+            self, self.base_services, self._tick, self.follow_interval
+        )
+        self._wake.start()
+        if self._given_principal is not None:
+            self._act_for(self._given_principal)
+        else:
+            self.push_screen(self._signon_screen())
+
+    def _signon_screen(self, notice: str | None = None) -> SignOnScreen:
+        return SignOnScreen(
+            self._sign_on_here,
+            terminal=str(self.base_services.settings.terminal),
+            unit=self.callsign,
+            language=self.language,
+            notice=notice,
+        )
+
+    def _sign_on_here(self, name: str, password: str) -> Principal:
+        principal: Principal = self.base_services.sign_on(
+            name,
+            password,
+            str(self.base_services.settings.terminal),
+            unit=self.callsign,
+        )
+        return principal
+
+    @on(SignOnScreen.SignedOn)
+    def _signed_on(self, message: SignOnScreen.SignedOn) -> None:
+        self.pop_screen()
+        self._act_for(message.principal)
+
+    def _act_for(self, principal: Principal) -> None:
+        from console.signon_app import acting_for
+
+        self.principal = principal
+        self.services = acting_for(self.base_services, principal)
+        self.sub_title = principal.operator
         self._render_all()
         self._follow(force=True)
-        self.set_interval(self.follow_interval, self._tick, name="responder-follow")
+
+    def action_lock_terminal(self) -> None:
+        """Sign off (journaled) and show the sign-on screen for the next crew member."""
+        principal = self.principal
+        if principal is None:
+            return
+        self.principal = None
+        self.services = self.base_services
+        self._sign_off(principal, "locked")
+        self.push_screen(self._signon_screen(text("locked", self.language)))
+
+    @work(thread=True, group="signoff", exit_on_error=False, description="sign off")
+    def _sign_off(self, principal: Principal, reason: str) -> None:
+        self.base_services.sign_off(principal, reason=reason)
+
+    def sign_off_at_exit(self) -> str | None:
+        """After ``run()`` returns: end the sign-on left open (journaled).
+
+        Returns why it could not be recorded (the database is gone), if so.
+        """
+        principal, self.principal = self.principal, None
+        return sign_off_left_open(self.base_services, principal)
+
+    def on_unmount(self) -> None:
+        """Leaving: stop following the journal."""
+        self._wake.stop()
 
     def _tick(self) -> None:
+        if self.principal is None or not self.query(UnitBar):  # locked, closing
+            return
         self._follow()
+
+    def _clock_tick(self) -> None:
+        if self.principal is None or not self.query(UnitBar):  # locked, closing
+            return
         self._render_clock()
 
     # -- following ---------------------------------------------------------
@@ -206,6 +309,39 @@ class ResponderApp(App[None]):
         self.post_message(self.Loaded(snapshot, last_event_id=last))
 
     # -- reports -----------------------------------------------------------
+
+    def action_toggle_language(self) -> None:
+        """Ctrl+L: Indonesian ↔ English, now (the assignment is read again)."""
+        self.language = "en" if self.language == "id" else "id"
+        self._relabel()
+        self._render_all()
+        self._follow(force=True)
+
+    def _relabel(self) -> None:
+        """Key labels, tooltips and the help text in the view's language.
+
+        Textual copies ``BINDINGS`` into the app, so the copies are replaced
+        (``_bindings`` is private; there is no public setter).
+        """
+        names = {spec.binding_id: spec.target for spec in STATUS_KEYS}
+        for name in ("refresh", "help", "language"):
+            names[f"responder.{name}"] = name
+        bindings = self._bindings.key_to_bindings
+        for key, items in list(bindings.items()):
+            bindings[key] = [self._relabelled(b, names.get(b.id or "")) for b in items]
+        scroll = self.query_one("#assignment-scroll")
+        setattr(scroll, "HELP", text("help", self.language))  # noqa: B010 - per instance
+        self.refresh_bindings()
+
+    def _relabelled(self, binding: Binding, name: str | None) -> Binding:
+        if name is None:
+            return binding
+        label = text(f"key.{name}", self.language)
+        if name in ("refresh", "help", "language"):
+            tooltip = text(f"tip.{name}", self.language)
+        else:
+            tooltip = text("tip.report", self.language, status=label)
+        return replace(binding, description=label, tooltip=tooltip)
 
     def action_acknowledge(self) -> None:
         """Confirm the assignment was received (key 1)."""
@@ -255,9 +391,13 @@ class ResponderApp(App[None]):
         error: str | None = None
         try:
             if target == "acknowledge":
-                self.services.acknowledge_assignment(self.callsign)
+                self.services.acknowledge_assignment(
+                    self.callsign, idempotency_key=new_action_key()
+                )
             else:
-                self.services.report_status(self.callsign, target)
+                self.services.report_status(
+                    self.callsign, target, idempotency_key=new_action_key()
+                )
         except DispatchError as exc:
             error = exc.message
         snapshot = load_snapshot(self.services, self.callsign, self.language)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dispatch.answers import AnswerLine, answer_lines
 from dispatch.enums import AssignmentStatus, UnitStatus
 from dispatch.schemas import AssignmentView, EventView, IncidentDetail, UnitView
 
@@ -40,6 +41,8 @@ class ResponderSnapshot:
     incident: IncidentDetail | None = None
     landmark: Landmark | None = None
     type_name: str | None = None
+    answers: tuple[AnswerLine, ...] = ()
+    """The caller's key-question answers, in words (people trapped: yes)."""
 
     @property
     def unacknowledged(self) -> bool:
@@ -76,6 +79,7 @@ def load_snapshot(
         incident=incident,
         landmark=nearest_landmark(services, incident.lat, incident.lon),
         type_name=type_name(incident.type_code, language),
+        answers=tuple(answer_lines(incident.type_code, incident.answers, language)),
     )
 
 
@@ -97,10 +101,7 @@ def nearest_landmark(
     """The region pack's landmark nearest the point, if one is close enough."""
     if lat is None or lon is None:
         return None
-    try:
-        landmarks: Any = services.pack.landmarks
-    except Exception:  # a pack that fails to load must not hide the assignment
-        return None
+    landmarks: Any = services.pack.landmarks
     from geodata.distance import distance_m
 
     best: Landmark | None = None
@@ -111,14 +112,11 @@ def nearest_landmark(
     return best
 
 
-def type_name(code: str, language: str = "id") -> str | None:
-    """The catalogue's name for an incident type, or ``None`` when unknown."""
-    try:
-        from dispatch import catalogue
+def type_name(code: str, language: str = "id") -> str:
+    """The catalogue's name for an incident type (the engine accepts no other code)."""
+    from dispatch import catalogue
 
-        return catalogue.incident_type(code).name.get(language)
-    except Exception:  # catalogue still being written, or an unknown code
-        return None
+    return catalogue.incident_type(code).name.get(language)
 
 
 def format_distance(metres: float) -> str:

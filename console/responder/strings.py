@@ -36,7 +36,7 @@ def status_text(
 #: Rich colour per priority: text label plus colour, never colour alone.
 PRIORITY_STYLE: Final[dict[Priority, str]] = {
     Priority.P1: "bold white on red",
-    Priority.P2: "bold black on dark_orange",
+    Priority.P2: "bold black on #ff8700",
     Priority.P3: "bold black on yellow",
     Priority.P4: "bold white on blue",
 }
@@ -45,12 +45,12 @@ PRIORITY_STYLE: Final[dict[Priority, str]] = {
 STATUS_STYLE: Final[dict[str, str]] = {
     "available": "bold black on green",
     "dispatched": "bold white on red",
-    "acknowledged": "bold black on dark_orange",
-    "en_route": "bold black on dark_orange",
+    "acknowledged": "bold black on #ff8700",
+    "en_route": "bold black on #ff8700",
     "on_scene": "bold white on magenta",
     "transporting": "bold white on blue",
     "at_hospital": "bold white on blue",
     "returning": "bold black on cyan",
-    "out_of_service": "bold white on grey37",
-    "off_duty": "bold white on grey37",
+    "out_of_service": "bold white on #5f5f5f",
+    "off_duty": "bold white on #5f5f5f",
 }

@@ -28,6 +28,7 @@ from console.responder.strings import (
 from dispatch.clock import ensure_utc
 from dispatch.enums import AssignmentStatus, Priority, UnitStatus
 from dispatch.phone import display_number
+from dispatch.schemas import AssignmentView, IncidentDetail
 from dispatch.states import UNIT_MOVES
 
 
@@ -184,6 +185,33 @@ class AssignmentPanel(Static):
         self.update(render_assignment(snapshot, now, zone, language))
 
 
+def _answers(snapshot: ResponderSnapshot, language: str) -> Text:
+    """The caller's key-question answers on one line (alarming ones in red)."""
+    answers = Text()
+    answers.append(f"{text('answers', language)}: ", style="bold")
+    for n, line in enumerate(snapshot.answers):
+        if n:
+            answers.append(" · ")
+        answers.append(f"{line.question} ")
+        answers.append(line.answer, style="bold red" if line.alarming else "bold")
+    return answers
+
+
+def _caller(snapshot: ResponderSnapshot, language: str) -> Text:
+    """The caller's number (or that there is none) and name."""
+    incident = snapshot.incident
+    assert incident is not None
+    caller = Text()
+    caller.append(f"{text('caller', language)}: ", style="bold")
+    number = display_number(incident.caller_number)
+    caller.append(
+        number or text("no-number", language), style="bold" if number else "dim"
+    )
+    if incident.caller_name:
+        caller.append(f" ({incident.caller_name})")
+    return caller
+
+
 def render_assignment(
     snapshot: ResponderSnapshot | None, now: datetime, zone: tzinfo, language: str
 ) -> RenderableType:
@@ -196,7 +224,29 @@ def render_assignment(
             Text(text("no-assignment", language), style="bold"),
             Text(text("no-assignment-hint", language), style="dim"),
         )
-    lines: list[RenderableType] = []
+    lines: list[RenderableType] = [_headline(snapshot, incident, language)]
+    if snapshot.answers:
+        lines.append(_answers(snapshot, language))
+    lines.append(_times(assignment, now, zone, language))
+    lines.extend(_place(snapshot, incident, language))
+    lines.append(_caller(snapshot, language))
+    if len(incident.units) > 1:
+        lines.append(Text(f"{text('units', language)}: {', '.join(incident.units)}"))
+    lines.append(Text(f"{text('notes', language)}:", style="bold"))
+    if incident.narrative:
+        for entry in incident.narrative:
+            note = Text(f" {_clock(entry.at, zone)} ", style="dim")
+            note.append(entry.text, style="")
+            lines.append(note)
+    else:
+        lines.append(Text(f" {text('no-notes', language)}", style="dim"))
+    return Group(*lines)
+
+
+def _headline(
+    snapshot: ResponderSnapshot, incident: IncidentDetail, language: str
+) -> Text:
+    """New-assignment flag, priority, type, level and incident number."""
     head = Text()
     if snapshot.unacknowledged:
         head.append(
@@ -209,8 +259,13 @@ def render_assignment(
         head.append(f" {snapshot.type_name}")
     head.append(f" · {incident.determinant}", style="dim")
     head.append(f"  #{incident.number}", style="bold")
-    lines.append(head)
+    return head
 
+
+def _times(
+    assignment: AssignmentView, now: datetime, zone: tzinfo, language: str
+) -> Text:
+    """When the unit was assigned (and how long ago), and when it acknowledged."""
     times = Text()
     times.append(
         f"{text('assigned', language)} {_clock(assignment.dispatched_at, zone)}"
@@ -221,8 +276,14 @@ def render_assignment(
             f" · {text('acknowledged-at', language)} "
             f"{_clock(assignment.acknowledged_at, zone)}"
         )
-    lines.append(times)
+    return times
 
+
+def _place(
+    snapshot: ResponderSnapshot, incident: IncidentDetail, language: str
+) -> list[RenderableType]:
+    """Where to go: place, administrative area and the nearest landmark."""
+    lines: list[RenderableType] = []
     place = incident.place_name or incident.location_text or "—"
     where = Text()
     where.append(f"{text('place', language)}: ", style="bold")
@@ -244,26 +305,7 @@ def render_assignment(
             f"{snapshot.landmark.name} ({format_distance(snapshot.landmark.metres)})"
         )
         lines.append(near)
-    caller = Text()
-    caller.append(f"{text('caller', language)}: ", style="bold")
-    number = display_number(incident.caller_number)
-    caller.append(
-        number or text("no-number", language), style="bold" if number else "dim"
-    )
-    if incident.caller_name:
-        caller.append(f" ({incident.caller_name})")
-    lines.append(caller)
-    if len(incident.units) > 1:
-        lines.append(Text(f"{text('units', language)}: {', '.join(incident.units)}"))
-    lines.append(Text(f"{text('notes', language)}:", style="bold"))
-    if incident.narrative:
-        for entry in incident.narrative:
-            note = Text(f" {_clock(entry.at, zone)} ", style="dim")
-            note.append(entry.text, style="")
-            lines.append(note)
-    else:
-        lines.append(Text(f" {text('no-notes', language)}", style="dim"))
-    return Group(*lines)
+    return lines
 
 
 class KeyCell(Static):

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from console.messages import JournalAdvanced
 from console.screens.ops_texts import relabel_bindings, t
+from console.typeahead import OrderedScreenKeys
 from console.widgets.region_map import RegionMap
 from dispatch.errors import DispatchError
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from geodata.packs import RegionPack
 
 
-class MapScreen(Screen[None]):
+class MapScreen(OrderedScreenKeys, Screen[None]):
     """Kelurahan, stations, units by status and incidents by priority."""
 
     DEFAULT_CSS = """
@@ -105,6 +106,7 @@ class MapScreen(Screen[None]):
 
     def relabel(self) -> None:
         """The language changed: re-read the texts."""
+        RegionMap.HELP = type(self).HELP = t("help.map")  # the help panel reads them
         relabel_bindings(self)
         relabel_bindings(self.query_one(RegionMap))
         self.refresh_bindings()

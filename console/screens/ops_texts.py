@@ -7,13 +7,12 @@ these screens use.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from console.i18n import _, has
+from console.bindings import relabel
+from console.i18n import _
 
 if TYPE_CHECKING:
-    from textual.binding import Binding
     from textual.dom import DOMNode
 
 
@@ -25,16 +24,6 @@ def t(key: str, /, **params: object) -> str:
 def relabel_bindings(node: DOMNode) -> None:
     """Rewrite ``node``'s footer labels in the current language (ids with a text).
 
-    Textual copies ``BINDINGS`` into each node, so a language switch replaces
-    those copies (the same approach as ``console.bindings.relabel``).
+    The same as :func:`console.bindings.relabel`, which also knows these ids.
     """
-    bindings = node._bindings.key_to_bindings
-    for key, items in list(bindings.items()):
-        bindings[key] = [_relabelled(b) for b in items]
-
-
-def _relabelled(binding: Binding) -> Binding:
-    if not binding.id or not has(f"key.{binding.id}"):
-        return binding
-    tooltip = t(f"tip.{binding.id}") if has(f"tip.{binding.id}") else binding.tooltip
-    return replace(binding, description=t(f"key.{binding.id}"), tooltip=tooltip)
+    relabel(node)

@@ -1,10 +1,13 @@
 """``SupervisorScreen``: the shift at a glance, the log, and the handover report.
 
-Four tabs: the shift figures (calls by outcome with prank and silent shares,
+Five tabs: the shift figures (calls by outcome with prank and silent shares,
 incidents by type and priority, median and p90 times against targets, units
 busy), the queue across every desk with the hand-offs nobody acknowledged and
-the timers past target, the 24-hour shift log with search and filters, and the
-handover report (scrollable; ``e`` exports it as Markdown and HTML).
+the timers past target, the 24-hour shift log with search and filters, the
+handover report (scrollable; ``e`` exports it as Markdown and HTML), and the
+stored shift with who is signed on at which terminal. ``h`` hands the shift
+over: after a confirmation listing what is carried into the next shift, the
+shift is closed and its handover report stored (:mod:`dispatch.shifts`).
 
 Figures and report come from :mod:`dispatch.reports` through the services, in
 thread workers; the journal follower triggers a reload, and the log grows by
@@ -19,17 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from rich.box import SIMPLE_HEAD
-from rich.columns import Columns
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -42,14 +41,30 @@ from textual.worker import Worker, WorkerState
 
 from console.messages import JournalAdvanced
 from console.screens.ops_texts import relabel_bindings, t
+from console.screens.supervisor_keys import SUPERVISOR_BINDINGS
+from console.screens.supervisor_shift import ShiftActions
+from console.screens.supervisor_surge import SurgeActions
+from console.screens.supervisor_view import (
+    attention_lines,
+    figures_renderable,
+    hm,
+    queue_cells,
+)
+from console.typeahead import OrderedScreenKeys
+from console.widgets.chart_panel import ChartPanel
+from console.widgets.handoff_alarms import HandoffAlarms
+from console.widgets.referral_desk import ReferralDesk
+from console.widgets.shift_panel import ShiftPanel
+from dispatch.access import Action, allowed
 from dispatch.clock import ensure_utc
-from dispatch.enums import Priority
+from dispatch.enums import IncidentStatus, Priority
 from dispatch.errors import DispatchError
 
 if TYPE_CHECKING:
-    from dispatch.reports import HandoverReport, LogEntry, ShiftFigures, ShiftWindow
-    from dispatch.reports.figures import DurationStats
-    from dispatch.schemas import IncidentSummary
+    from dispatch.reports.handover import HandoverReport
+    from dispatch.reports.shiftlog import LogEntry
+    from dispatch.reports.window import ShiftWindow
+    from dispatch.schemas import IncidentSummary, ShiftView
 
 #: Log filters the ``f`` key cycles through: name → journal kind families.
 LOG_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -71,13 +86,6 @@ _QUEUE_LABELS = {
     "units": "col.units",
 }
 
-_PRIORITY_STYLE = {
-    "P1": "bold white on red",
-    "P2": "bold black on dark_orange",
-    "P3": "bold black on yellow",
-    "P4": "bold white on blue",
-}
-
 
 @dataclass(frozen=True)
 class Overview:
@@ -87,9 +95,10 @@ class Overview:
     report: HandoverReport
     queue: list[IncidentSummary]
     now: datetime
+    shift: ShiftView | None = None
 
 
-class SupervisorScreen(Screen[None]):
+class SupervisorScreen(OrderedScreenKeys, ShiftActions, SurgeActions):
     """Shift figures, queue and attention list, shift log, handover report."""
 
     DEFAULT_CSS = """
@@ -106,70 +115,9 @@ class SupervisorScreen(Screen[None]):
     SupervisorScreen ContentSwitcher { height: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "1",
-            "show_tab('tab-figures')",
-            t("key.sup.figures"),
-            id="sup.figures",
-            tooltip=t("tip.sup.figures"),
-        ),
-        Binding(
-            "2",
-            "show_tab('tab-queue')",
-            t("key.sup.queue"),
-            id="sup.queue",
-            tooltip=t("tip.sup.queue"),
-        ),
-        Binding(
-            "3",
-            "show_tab('tab-log')",
-            t("key.sup.log"),
-            id="sup.log",
-            tooltip=t("tip.sup.log"),
-        ),
-        Binding(
-            "4",
-            "show_tab('tab-handover')",
-            t("key.sup.handover"),
-            id="sup.handover",
-            tooltip=t("tip.sup.handover"),
-        ),
-        Binding(
-            "slash",
-            "search_log",
-            t("key.sup.search"),
-            id="sup.search",
-            tooltip=t("tip.sup.search"),
-        ),
-        Binding(
-            "f",
-            "cycle_filter",
-            t("key.sup.filter"),
-            id="sup.filter",
-            tooltip=t("tip.sup.filter"),
-        ),
-        Binding(
-            "e",
-            "export_handover",
-            t("key.sup.export"),
-            id="sup.export",
-            tooltip=t("tip.sup.export"),
-        ),
-        Binding(
-            "ctrl+r",
-            "reload",
-            t("key.sup.reload"),
-            id="sup.reload",
-            tooltip=t("tip.sup.reload"),
-            show=False,
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = SUPERVISOR_BINDINGS
 
-    HELP = (
-        "Supervisor: 1 figures, 2 queue, 3 log, 4 handover report. "
-        "/ searches the log, f cycles its filter, e exports the handover report."
-    )
+    HELP = t("help.sup")
 
     class OverviewLoaded(Message):
         """The worker read figures, report and queue."""
@@ -237,6 +185,7 @@ class SupervisorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Heading line, the four tabs, the footer."""
         yield Static(t("sup.loading"), id="sup-head")
+        yield HandoffAlarms(id="handoff-alarms")
         with TabbedContent(initial="tab-figures", id="sup-tabs"):
             with (
                 TabPane(t("sup.figures"), id="tab-figures"),
@@ -249,7 +198,10 @@ class SupervisorScreen(Screen[None]):
             with TabPane(t("sup.log"), id="tab-log"):
                 with Horizontal(id="log-bar"):
                     yield Input(
-                        placeholder=t("sup.search"), id="log-search", compact=True
+                        placeholder=t("sup.search"),
+                        id="log-search",
+                        compact=True,
+                        select_on_focus=False,  # see keep_typed_text_on_focus
                     )
                     yield Static("", id="log-filter")
                 yield DataTable(id="log", cursor_type="row")
@@ -258,6 +210,15 @@ class SupervisorScreen(Screen[None]):
                 VerticalScroll(id="handover-scroll"),
             ):
                 yield Static(t("sup.loading"), id="handover")
+            with (
+                TabPane(t("sup.shift-tab"), id="tab-shift"),
+                VerticalScroll(id="shift-scroll"),
+            ):
+                yield ShiftPanel(t("sup.loading"), id="shift-panel")
+            with TabPane(t("referrals.title"), id="tab-referrals"):
+                yield ReferralDesk(id="referral-desk")
+            with TabPane(t("sup.charts"), id="tab-charts"):
+                yield ChartPanel(id="chart-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -265,15 +226,18 @@ class SupervisorScreen(Screen[None]):
         relabel_bindings(self)
         self._setup_tables()
         self._show_filter()
-        self._load_overview()
-        self._load_log(replace=True)
+        self._load_overview()  # opens the shift at the change-over, then the log
         self.set_interval(self.refresh_seconds, self._load_overview, name="sup-refresh")
 
     def _setup_tables(self) -> None:
         queue = self.query_one("#queue", DataTable)
         queue.clear(columns=True)
+        # The status column is as wide as its longest word: an automatic
+        # width follows the first rows, and "DIKERAHKAN" arriving later was cut.
+        status = max(len(t(f"istatus.{s}")) for s in IncidentStatus)
+        widths = {"status": max(status, len(t(_QUEUE_LABELS["status"])))}
         for key in _QUEUE_COLUMNS:
-            queue.add_column(t(_QUEUE_LABELS[key]), key=key)
+            queue.add_column(t(_QUEUE_LABELS[key]), key=key, width=widths.get(key))
         log = self.query_one("#log", DataTable)
         log.clear(columns=True)
         for key, label in (
@@ -286,6 +250,7 @@ class SupervisorScreen(Screen[None]):
 
     def relabel(self) -> None:
         """The language changed: re-read every text."""
+        type(self).HELP = t("help.sup")  # the help panel reads the class
         relabel_bindings(self)
         self.refresh_bindings()
         tabs = self.query_one(TabbedContent)
@@ -294,6 +259,8 @@ class SupervisorScreen(Screen[None]):
             ("tab-queue", "sup.queue"),
             ("tab-log", "sup.log"),
             ("tab-handover", "sup.handover"),
+            ("tab-shift", "sup.shift-tab"),
+            ("tab-charts", "sup.charts"),
         ):
             tabs.get_tab(pane).label = t(key)
         self.query_one("#log-search", Input).placeholder = t("sup.search")
@@ -314,14 +281,19 @@ class SupervisorScreen(Screen[None]):
         description="Load shift figures, queue and handover report",
     )
     def _load_overview(self) -> None:
-        from dispatch.reports import handover_for, shift_window
+        from dispatch.reports.window import shift_window
 
         services = self.services
+        if allowed(services.principal.role, Action.SHIFT_OPEN):
+            services.open_shift()  # idempotent: stores the shift at the change-over
+        shift = services.current_shift()
         now = services.clock.now()
         window = shift_window(now, services.settings)
-        report = handover_for(services, window)
+        report = services.handover(window)
         queue = services.open_incidents()
-        self.post_message(self.OverviewLoaded(Overview(window, report, queue, now)))
+        self.post_message(
+            self.OverviewLoaded(Overview(window, report, queue, now, shift))
+        )
 
     @work(
         thread=True,
@@ -331,20 +303,26 @@ class SupervisorScreen(Screen[None]):
         description="Load the shift log",
     )
     def _load_log(self, replace: bool = False) -> None:
-        from dispatch.reports import LogFilter, log_for, shift_window
+        from dispatch.reports.shiftlog import LogFilter
+        from dispatch.reports.window import shift_window
 
         services = self.services
         window = shift_window(services.clock.now(), services.settings)
         query = self.search.strip()
         flt = LogFilter(kinds=LOG_FILTERS[self.filter_index][1], text=query or None)
         after = 0 if replace else self._log_last_id
-        entries = log_for(services, window, flt, after_id=after)
+        entries = services.shift_log(window, flt, after_id=after)
         self.post_message(self.LogLoaded(entries, replace, query))
 
     def on_journal_advanced(self, message: JournalAdvanced) -> None:
         """Other terminals wrote events: refresh figures and extend the log."""
         self._load_overview()
         self._load_log(replace=False)
+        kinds = {e.kind.split(".")[0] for e in message.events}
+        if "handoff" in kinds:
+            self.query_one(HandoffAlarms).reload()
+        if kinds & {"referral", "call"}:
+            self.query_one(ReferralDesk).reload()
 
     def action_reload(self) -> None:
         """Read everything again now."""
@@ -355,7 +333,10 @@ class SupervisorScreen(Screen[None]):
 
     @on(OverviewLoaded)
     def _overview_loaded(self, message: OverviewLoaded) -> None:
+        first = self.overview is None
         self._show_overview(message.overview)
+        if first:  # after open_shift: the log starts with its shift.opened event
+            self._load_log(replace=True)
 
     def _show_overview(self, overview: Overview) -> None:
         self.overview = overview
@@ -366,8 +347,8 @@ class SupervisorScreen(Screen[None]):
                 (
                     t(
                         "sup.shift",
-                        start=_hm(overview.window.local_start),
-                        end=_hm(overview.window.local_end),
+                        start=hm(overview.window.local_start),
+                        end=hm(overview.window.local_end),
                     ),
                     "bold",
                 ),
@@ -378,6 +359,26 @@ class SupervisorScreen(Screen[None]):
         self._show_queue(overview)
         self._show_attention(overview)
         self._show_handover(overview.report)
+        self.query_one(ShiftPanel).show(overview.shift, self.zone)
+        self._show_charts()
+
+    def _show_charts(self) -> None:
+        """Draw the report's charts, only while the charts tab is shown.
+
+        The plotting library loads on the first draw; a supervisor who never
+        opens the tab never loads it.
+        """
+        if self.overview is None:
+            return
+        if self.query_one(TabbedContent).active != "tab-charts":
+            return
+        from dispatch.reports.charts import handover_charts
+
+        self.query_one(ChartPanel).show(handover_charts(self.overview.report))
+
+    @on(TabbedContent.TabActivated, "#sup-tabs")
+    def _tab_shown(self) -> None:
+        self._show_charts()
 
     def _show_queue(self, overview: Overview) -> None:
         """Keyed update: cells change in place, rows are rebuilt only on a new order.
@@ -389,7 +390,7 @@ class SupervisorScreen(Screen[None]):
             overview.queue,
             key=lambda i: (Priority(i.priority).rank, i.call_received_at, i.id),
         )
-        wanted = {str(i.id): self._queue_cells(i, overview.now) for i in incidents}
+        wanted = {str(i.id): queue_cells(i, overview.now) for i in incidents}
         shown = [row.key.value for row in table.ordered_rows]
         with self.app.batch_update():
             if shown == list(wanted):
@@ -401,51 +402,8 @@ class SupervisorScreen(Screen[None]):
                 for key, cells in wanted.items():
                     table.add_row(*cells, key=key)
 
-    def _queue_cells(self, incident: IncidentSummary, now: datetime) -> tuple[Any, ...]:
-        age = max(0, int((now - ensure_utc(incident.call_received_at)).total_seconds()))
-        return (
-            Text(
-                f" {incident.priority} ",
-                style=_PRIORITY_STYLE.get(str(incident.priority), ""),
-            ),
-            incident.number,
-            incident.type_code,
-            t(f"istatus.{incident.status}"),
-            incident.place_name or incident.location_text or "—",
-            f"{age // 60}:{age % 60:02d}",
-            ", ".join(incident.units) or "—",
-        )
-
     def _show_attention(self, overview: Overview) -> None:
-        report = overview.report
-        lines: list[Text] = []
-        for handoff in report.handoffs:
-            lines.append(
-                Text(
-                    "⚠ "
-                    + t(
-                        "sup.handoff-waiting",
-                        number=handoff.number,
-                        agency=handoff.agency,
-                        since=_hm(handoff.requested_at.astimezone(self.zone)),
-                        minutes=int(handoff.waited_s // 60),
-                    )
-                )
-            )
-        for line in report.open_incidents:
-            if line.overdue:
-                lines.append(
-                    Text(
-                        "⏱ "
-                        + t(
-                            "sup.timer-overdue",
-                            number=line.number,
-                            priority=line.priority,
-                            status=t(f"istatus.{line.status}"),
-                            minutes=int(line.age_s // 60),
-                        )
-                    )
-                )
+        lines = attention_lines(overview.report, self.zone)
         widget = self.query_one("#attention", Static)
         widget.set_class(bool(lines), "-alert")
         title = Text(t("sup.attention") + ":", style="bold")
@@ -453,11 +411,8 @@ class SupervisorScreen(Screen[None]):
         widget.update(Group(title, *body))
 
     def _show_handover(self, report: HandoverReport) -> None:
-        try:
-            from dispatch.reports.render import handover_rich
-        except ImportError:
-            self.query_one("#handover", Static).update(t("sup.no-handover"))
-            return
+        from dispatch.reports.render import handover_rich
+
         self.query_one("#handover", Static).update(handover_rich(report))
 
     @on(LogLoaded)
@@ -504,9 +459,13 @@ class SupervisorScreen(Screen[None]):
     # -- actions -----------------------------------------------------------
 
     def action_show_tab(self, pane: str) -> None:
-        """Switch to a tab (keys 1–4)."""
+        """Switch to a tab (keys 1–7)."""
         self.query_one(TabbedContent).active = pane
-        target = {"tab-queue": "#queue", "tab-log": "#log"}.get(pane)
+        target = {
+            "tab-queue": "#queue",
+            "tab-log": "#log",
+            "tab-referrals": "#referrals",
+        }.get(pane)
         if target:
             self.query_one(target).focus()
 
@@ -543,15 +502,13 @@ class SupervisorScreen(Screen[None]):
     )
     def _export(self, report: HandoverReport, window: ShiftWindow) -> None:
         from dispatch.config import default_data_dir
+        from dispatch.files import private_dir, write_private_text
         from dispatch.reports.render import handover_html, handover_markdown
 
-        out = self.export_dir or default_data_dir() / "reports"
-        out.mkdir(parents=True, exist_ok=True)
+        out = private_dir(self.export_dir or default_data_dir() / "reports")
         stem = f"handover-{window.local_start:%Y-%m-%d-%H%M}"
-        md = out / f"{stem}.md"
-        md.write_text(handover_markdown(report), encoding="utf-8")
-        html = out / f"{stem}.html"
-        html.write_text(handover_html(report), encoding="utf-8")
+        md = write_private_text(out / f"{stem}.md", handover_markdown(report))
+        html = write_private_text(out / f"{stem}.html", handover_html(report))
         self.post_message(self.HandoverExported([md, html]))
 
     @on(HandoverExported)
@@ -571,103 +528,3 @@ class SupervisorScreen(Screen[None]):
             text = t("sup.unexpected", error=error)
         self.log.error(f"{event.worker.description}: {error!r}")
         self.notify(text, severity="error")
-
-
-def _hm(value: datetime) -> str:
-    return value.strftime("%d/%m %H:%M")
-
-
-def _seconds(value: float | None) -> str:
-    if value is None:
-        return "—"
-    minutes, seconds = divmod(round(value), 60)
-    return f"{minutes}:{seconds:02d}"
-
-
-def _share(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.0f} %"
-
-
-def _stats_row(label: str, stats: DurationStats) -> tuple[str, ...]:
-    within = (
-        f"{stats.within_target}/{stats.count} ({_share(stats.share_within)})"
-        if stats.target_s is not None and stats.count
-        else "—"
-    )
-    return (
-        label,
-        str(stats.count),
-        _seconds(stats.median_s),
-        _seconds(stats.p90_s),
-        _seconds(stats.target_s),
-        within,
-    )
-
-
-def figures_renderable(fig: ShiftFigures) -> RenderableType:
-    """The shift figures as compact Rich tables (flow side by side when wide)."""
-    summary = Text()
-    summary.append(f"{t('sup.calls')} {fig.calls_total}", style="bold")
-    summary.append(
-        f" · {t('sup.prank')} {_share(fig.prank_share)}"
-        f" · {t('sup.silent')} {_share(fig.silent_share)}"
-    )
-    summary.append(f"\n{t('sup.incidents')} {fig.incidents_total}", style="bold")
-    summary.append(f" · {t('sup.open-incidents')} {fig.open_incidents}")
-    summary.append(
-        f"\n{t('sup.units-busy')} {fig.units_busy}/{fig.units_total}", style="bold"
-    )
-
-    outcomes = Table(title=t("sup.calls"), box=SIMPLE_HEAD, title_justify="left")
-    outcomes.add_column(t("sup.outcome"))
-    outcomes.add_column(t("sup.count"), justify="right")
-    outcomes.add_column(t("sup.share"), justify="right")
-    for name, count in fig.calls_by_outcome.items():
-        share = count / fig.calls_total if fig.calls_total else None
-        outcomes.add_row(t(f"outcome.{name}"), str(count), _share(share))
-
-    priorities = Table(
-        title=t("sup.by-priority"), box=SIMPLE_HEAD, title_justify="left"
-    )
-    priorities.add_column(t("col.prio"))
-    priorities.add_column(t("sup.count"), justify="right")
-    for name, count in sorted(fig.incidents_by_priority.items()):
-        priorities.add_row(
-            Text(f" {name} ", style=_PRIORITY_STYLE.get(name, "")), str(count)
-        )
-
-    types = Table(title=t("sup.by-type"), box=SIMPLE_HEAD, title_justify="left")
-    types.add_column(t("col.type"))
-    types.add_column(t("sup.count"), justify="right")
-    for name, count in sorted(
-        fig.incidents_by_type.items(), key=lambda kv: (-kv[1], kv[0])
-    ):
-        types.add_row(name, str(count))
-
-    times = Table(title=t("sup.times"), box=SIMPLE_HEAD, title_justify="left")
-    for header, justify in (
-        ("sup.measure", "left"),
-        ("n", "right"),
-        ("sup.median", "right"),
-        ("sup.p90", "right"),
-        ("sup.target", "right"),
-        ("sup.within", "right"),
-    ):
-        times.add_column(t(header) if "." in header else header, justify=justify)  # type: ignore[arg-type]
-    times.add_row(*_stats_row(t("sup.answer"), fig.answer))
-    for row in fig.by_priority:
-        times.add_row(
-            *_stats_row(
-                f"{row.priority} {t('sup.answer-dispatch')}", row.answer_to_dispatch
-            )
-        )
-    for row in fig.by_priority:
-        times.add_row(
-            *_stats_row(f"{row.priority} {t('sup.call-scene')}", row.call_to_on_scene)
-        )
-
-    return Group(
-        summary,
-        Columns([outcomes, priorities, types], padding=(0, 2)),
-        times,
-    )

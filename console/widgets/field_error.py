@@ -19,13 +19,24 @@ class FieldError(Static):
     FieldError.-shown { display: block; }
     """
 
-    def show(self, message: str) -> None:
-        """Show ``message`` under the field."""
+    #: The field's text the message is about: a change of the text clears the
+    #: message, a late notice of the same text does not (None: any change).
+    value: str | None = None
+
+    def show(self, message: str, value: str | None = None) -> None:
+        """Show ``message`` under the field (about the field's text ``value``)."""
+        self.value = value
         self.update(f"✖ {message}")
         self.add_class("-shown")
 
+    def clear_unless(self, value: str) -> None:
+        """Hide the message unless it is about ``value``."""
+        if self.value is None or self.value != value:
+            self.clear()
+
     def clear(self) -> None:
         """Hide the message."""
+        self.value = None
         self.update("")
         self.remove_class("-shown")
 

@@ -44,23 +44,60 @@ class KeyQuestions(Widget, can_focus=True):
         super().__init__(id=id)
         self.questions: tuple[KeyQuestion, ...] = ()
         self.answers: dict[str, str] = {}
+        #: Answers implied by the notes (the caller's words as typed), kept
+        #: apart so that editing the notes can take them back; an answer key
+        #: pressed by the operator is never replaced by one of these.
+        self.inferred: set[str] = set()
         self.index = 0
 
     def set_questions(
         self, questions: tuple[KeyQuestion, ...], answers: dict[str, str] | None = None
     ) -> None:
-        """Show a type's questions (and earlier answers from a draft)."""
+        """Show a type's questions with answers already known.
+
+        ``answers`` come from a draft, or from what the caller said (the type
+        search infers "terjepit" → trapped = yes); the operator sees them as
+        answered and can change them with the arrow keys and an answer key.
+        """
         self.questions = questions
         self.answers = {
             k: v
             for k, v in (answers or {}).items()
             if any(q.id == k for q in questions)
         }
-        self.index = next(
-            (i for i, q in enumerate(questions) if q.id not in self.answers), 0
-        )
+        self.inferred = set()
+        self.index = self._first_unanswered()
         self.display = bool(questions)
         self.refresh(layout=True)
+
+    def infer(self, implied: dict[str, str]) -> bool:
+        """Take the answers the notes imply now; the operator's own stay.
+
+        Called as the notes change: "tidak pingsan" must replace what
+        "pingsan" implied a moment before, so earlier inferences are dropped
+        and the new ones filled in where the operator gave no answer. True
+        when the answers changed.
+        """
+        own = {k: v for k, v in self.answers.items() if k not in self.inferred}
+        known = {q.id for q in self.questions}
+        fresh = {k: v for k, v in implied.items() if k in known and k not in own}
+        answers = {**own, **fresh}
+        if answers == self.answers:
+            return False
+        current = self.questions[self.index].id if self.questions else None
+        self.answers = answers
+        self.inferred = set(fresh)
+        if current in fresh:
+            self.index = self._first_unanswered(default=self.index)
+        self.refresh()
+        self.post_message(self.Answered(dict(self.answers), self.complete))
+        return True
+
+    def _first_unanswered(self, default: int = 0) -> int:
+        return next(
+            (i for i, q in enumerate(self.questions) if q.id not in self.answers),
+            default,
+        )
 
     def render(self) -> Text:
         """One line per question: marker, text, keys, the answer given."""
@@ -85,8 +122,11 @@ class KeyQuestions(Widget, can_focus=True):
     def get_content_height(
         self, container: object, viewport: object, width: int
     ) -> int:
-        """One line per question plus the hint."""
-        return len(self.questions) + (1 if self.questions else 0)
+        """The lines the questions take at this width (long ones wrap)."""
+        if not self.questions:
+            return 0
+        lines = self.render().wrap(self.app.console, max(1, width))
+        return max(len(lines), len(self.questions) + 1)
 
     def on_focus(self) -> None:
         """Redraw the current-question marker."""
@@ -102,19 +142,41 @@ class KeyQuestions(Widget, can_focus=True):
             self.index = max(0, min(len(self.questions) - 1, self.index + step))
             self.refresh()
 
-    def on_key(self, event: events.Key) -> None:
-        """An answer key answers the current question."""
+    @property
+    def complete(self) -> bool:
+        """True once every question has an answer."""
+        return all(q.id in self.answers for q in self.questions)
+
+    def answer(self, character: str | None) -> bool:
+        """Answer the current question with ``character``; False if it is no answer key.
+
+        Called synchronously for each key by the screen's key queue, so the
+        next key already sees the next question.
+        """
         if not self.questions:
-            return
+            return False
         question = self.questions[self.index]
-        char = (event.character or "").lower()
+        char = (character or "").lower()
         if not char or not any(o.key == char for o in question.options):
-            return
-        event.stop()
-        event.prevent_default()
+            return False
         self.answers[question.id] = char
-        complete = all(q.id in self.answers for q in self.questions)
-        if self.index < len(self.questions) - 1:
-            self.index += 1
+        self.inferred.discard(question.id)
+        self.index = self._next_index()
         self.refresh()
-        self.post_message(self.Answered(dict(self.answers), complete))
+        self.post_message(self.Answered(dict(self.answers), self.complete))
+        return True
+
+    def _next_index(self) -> int:
+        """The next question still without an answer, else the next one.
+
+        Answers the caller's words implied are skipped over, not overwritten.
+        """
+        later = range(self.index + 1, len(self.questions))
+        unanswered = (i for i in later if self.questions[i].id not in self.answers)
+        return next(unanswered, min(self.index + 1, len(self.questions) - 1))
+
+    def on_key(self, event: events.Key) -> None:
+        """An answer key answers the current question (keys Textual delivers)."""
+        if self.answer(event.character):
+            event.stop()
+            event.prevent_default()

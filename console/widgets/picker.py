@@ -2,10 +2,16 @@
 
 :class:`LocationPicker` (places from geodata) and :class:`TypePicker`
 (incident types) share the behaviour: typing posts ``Typed`` (the screen
-looks candidates up in a worker and calls :meth:`Picker.set_candidates`),
-Up/Down move the highlight without leaving the field, Enter posts
-``Chosen`` with the highlighted candidate. The pick's details stay shown
-under the field.
+looks candidates up and calls :meth:`Picker.set_candidates` with the text
+they are for), Up/Down move the highlight without leaving the field, Enter
+picks the highlighted candidate. The pick's details stay shown under the
+field.
+
+The candidate list never takes focus (keys stay in the text field, so a Tab
+goes to the next field whatever list is opening), and the picker knows which
+text its candidates belong to: while they are :attr:`Picker.stale`, the
+screen looks them up for the text typed before an Enter picks, so a burst
+of keys picks exactly what slow typing would have picked.
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ from console.places import PlaceChoice
 from console.widgets.field_error import FieldError
 
 T = TypeVar("T")
+
+
+class _Candidates(OptionList, can_focus=False):
+    """The candidate list: driven from the text field, never focused."""
 
 
 class Picker(Vertical, Generic[T]):
@@ -83,16 +93,26 @@ class Picker(Vertical, Generic[T]):
         self.label_key = label_key
         self.placeholder_key = placeholder_key
         self.candidates: list[T] = []
+        #: The text the candidates were found for.
+        self.candidates_text = ""
         self.chosen: T | None = None
+        #: The text Escape hid the list at: Enter keeps the earlier pick until
+        #: the text changes (read from the field, so no event can lag behind).
+        self.dismissed_at: str | None = None
         self._quiet = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field"):
             yield Label(_(self.label_key), classes="field-label")
             yield Input(
-                placeholder=_(self.placeholder_key), compact=True, id=f"{self.id}-input"
+                placeholder=_(self.placeholder_key),
+                compact=True,
+                # Selecting on focus happens when the Focus event is handled,
+                # after keys already typed: the next key would replace them.
+                select_on_focus=False,
+                id=f"{self.id}-input",
             )
-        yield OptionList(id=f"{self.id}-options")
+        yield _Candidates(id=f"{self.id}-options")
         yield Static("", classes="picked")
         yield FieldError(id=f"{self.id}-error")
 
@@ -110,27 +130,43 @@ class Picker(Vertical, Generic[T]):
         """Re-read labels after a language switch."""
         self.query_one(".field-label", Label).update(_(self.label_key))
         self.input.placeholder = _(self.placeholder_key)
-        self.set_candidates(self.candidates)
+        self.set_candidates(self.candidates, self.candidates_text)
         self._show_chosen()
 
     def set_text(self, text: str) -> None:
         """Put text in the field without looking anything up (draft restore)."""
-        self._quiet = True
-        self.input.value = text
+        if self.input.value != text:
+            self._quiet = True  # the Changed this causes is not typing
+            self.input.value = text
 
-    def set_candidates(self, candidates: list[T]) -> None:
-        """Show candidates (best first) and highlight the first."""
+    @property
+    def stale(self) -> bool:
+        """True while the candidates shown are not for the text in the field."""
+        return self.candidates_text.strip() != self.input.value.strip()
+
+    def set_candidates(self, candidates: list[T], text: str) -> None:
+        """Show the candidates (best first) found for ``text``; highlight the first."""
         self.candidates = list(candidates)
+        self.candidates_text = text
         options = self.options
         options.clear_options()
         options.add_options([Option(self.render_candidate(c)) for c in self.candidates])
-        options.set_class(bool(self.candidates) and self.input.has_focus, "-shown")
+        focused = self.is_mounted and self.screen.focused is self.input
+        options.set_class(bool(self.candidates) and focused, "-shown")
         if self.candidates:
             options.highlighted = 0
+
+    def pick(self) -> T | None:
+        """What Enter picks now: the highlighted candidate, else the earlier pick."""
+        if self.candidates and self.dismissed_at != self.input.value:
+            index = self.options.highlighted or 0
+            return self.candidates[min(index, len(self.candidates) - 1)]
+        return self.chosen
 
     def choose(self, choice: T | None) -> None:
         """Set the pick (also from a draft) and show its details."""
         self.chosen = choice
+        self.dismissed_at = None
         self.options.remove_class("-shown")
         self._show_chosen()
 
@@ -150,7 +186,7 @@ class Picker(Vertical, Generic[T]):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.query_one(FieldError).clear()
+        self.query_one(FieldError).clear_unless(self.input.value)
         if self._quiet:
             self._quiet = False
             return
@@ -159,13 +195,10 @@ class Picker(Vertical, Generic[T]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        index = self.options.highlighted
-        if self.candidates and index is not None and self.options.has_class("-shown"):
-            choice = self.candidates[index]
+        choice = self.pick()
+        if choice is not None:
             self.choose(choice)
             self.post_message(self.Chosen(self, choice))
-        elif self.chosen is not None:
-            self.post_message(self.Chosen(self, self.chosen))
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
@@ -188,12 +221,14 @@ class Picker(Vertical, Generic[T]):
         """Move the highlight in the candidate list."""
         if not self.candidates:
             return
+        self.dismissed_at = None
         self.options.add_class("-shown")
         current = self.options.highlighted or 0
         self.options.highlighted = max(0, min(len(self.candidates) - 1, current + step))
 
     def action_dismiss_list(self) -> None:
         """Hide the candidates."""
+        self.dismissed_at = self.input.value
         self.options.remove_class("-shown")
 
 

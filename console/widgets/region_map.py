@@ -13,13 +13,10 @@ Coordinates in the pack are ``(lat, lon)``; the plane has x east and y
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar, Self
 
-from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.events import MouseScrollDown, MouseScrollUp
@@ -29,70 +26,26 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from console.i18n import _
-from dispatch.enums import Priority, UnitStatus
+from console.widgets.map_draw import (
+    LABEL_STYLE,
+    M_PER_DEG_LAT,
+    M_PER_DEG_LON_EQ,
+    OUTLINE,
+    PRIORITY_COLOUR,
+    STATION_STYLE,
+    STATUS_COLOUR,
+    STATUS_GLYPH,
+    ZOOM_LEVELS,
+    Raster,
+    rasterise,
+    segments,
+)
+from console.widgets.map_labels import Label, LabelPlacer
+from dispatch.enums import UnitStatus
 
 if TYPE_CHECKING:
     from dispatch.schemas import IncidentSummary, UnitView
     from geodata.packs import RegionPack
-
-#: Metres per braille dot at each zoom level (0 = whole region on a phone).
-ZOOM_LEVELS: tuple[float, ...] = (128.0, 64.0, 32.0, 16.0, 8.0, 4.0, 2.0)
-_M_PER_DEG_LAT = 110_574.0
-_M_PER_DEG_LON_EQ = 111_320.0
-
-# Braille bit for the dot at (column 0–1, row 0–3) of a cell.
-_DOT_BITS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
-
-#: A glyph per unit status, so the map reads without colour.
-STATUS_GLYPH: dict[str, str] = {
-    UnitStatus.AVAILABLE: "○",
-    UnitStatus.DISPATCHED: "!",
-    UnitStatus.EN_ROUTE: "→",
-    UnitStatus.ON_SCENE: "●",
-    UnitStatus.TRANSPORTING: "+",
-    UnitStatus.AT_HOSPITAL: "H",
-    UnitStatus.RETURNING: "←",
-    UnitStatus.OUT_OF_SERVICE: "×",
-    UnitStatus.OFF_DUTY: "×",
-}
-STATUS_COLOUR: dict[str, str] = {
-    UnitStatus.AVAILABLE: "bright_green",
-    UnitStatus.DISPATCHED: "bright_red",
-    UnitStatus.EN_ROUTE: "dark_orange",
-    UnitStatus.ON_SCENE: "magenta",
-    UnitStatus.TRANSPORTING: "bright_blue",
-    UnitStatus.AT_HOSPITAL: "bright_blue",
-    UnitStatus.RETURNING: "cyan",
-    UnitStatus.OUT_OF_SERVICE: "grey50",
-    UnitStatus.OFF_DUTY: "grey50",
-}
-PRIORITY_COLOUR: dict[str, str] = {
-    Priority.P1: "bold white on red",
-    Priority.P2: "bold black on dark_orange",
-    Priority.P3: "bold black on yellow",
-    Priority.P4: "bold white on blue",
-}
-
-_OUTLINE = Style(color="grey50")
-_LABEL = Style(color="grey62", italic=True)
-_STATION = Style(color="grey85", bold=True)
-
-
-@dataclass(frozen=True)
-class Label:
-    """A piece of text placed on the map (what tests and the legend read)."""
-
-    kind: str
-    """``incident``, ``unit``, ``station`` or ``kelurahan``."""
-    key: str
-    """Incident number, callsign, station id or kelurahan code."""
-    text: str
-    row: int
-    col: int
-
-
-Raster = dict[int, dict[int, int]]
-"""Braille masks by cell row, then cell column (world cells at one zoom)."""
 
 
 class RegionMap(Widget, can_focus=True):
@@ -159,11 +112,7 @@ class RegionMap(Widget, can_focus=True):
         ),
     ]
 
-    HELP = (
-        "Map: + / - zoom, arrows or h j k l pan, 0 shows the whole region.\n"
-        "Units: ○ available ! dispatched → en route ● on scene + transporting "
-        "H at hospital ← returning × out of service. Incidents: P1…P4."
-    )
+    HELP = _("help.map")
 
     zoom: reactive[int] = reactive(2)
     """Index into :data:`ZOOM_LEVELS`; higher is closer."""
@@ -252,14 +201,14 @@ class RegionMap(Widget, can_focus=True):
         """``(lat, lon)`` → metres east and metres south of the pack's centre."""
         lat0, lon0 = self._origin
         return (
-            (lon - lon0) * _M_PER_DEG_LON_EQ * self._cos,
-            (lat0 - lat) * _M_PER_DEG_LAT,
+            (lon - lon0) * M_PER_DEG_LON_EQ * self._cos,
+            (lat0 - lat) * M_PER_DEG_LAT,
         )
 
     def unproject(self, x: float, y: float) -> tuple[float, float]:
         """Metres on the plane → ``(lat, lon)``."""
         lat0, lon0 = self._origin
-        return (lat0 - y / _M_PER_DEG_LAT, lon0 + x / (_M_PER_DEG_LON_EQ * self._cos))
+        return (lat0 - y / M_PER_DEG_LAT, lon0 + x / (M_PER_DEG_LON_EQ * self._cos))
 
     @property
     def metres_per_cell(self) -> tuple[float, float]:
@@ -382,53 +331,31 @@ class RegionMap(Widget, can_focus=True):
     # -- labels ------------------------------------------------------------
 
     def labels(self) -> list[Label]:
-        """Every label in the current view, placed (later ones sit on top)."""
+        """Every label in the current view; no two share a cell.
+
+        Incidents are placed first (by priority), then units, stations and
+        kelurahan names; each takes the first free spot near its place (see
+        :class:`~console.widgets.map_labels.LabelPlacer`). Incidents and units
+        always get at least their short form; a station glyph or a kelurahan
+        name that would cover another label is left off.
+        """
         if self._labels is not None:
             return self._labels
         col0, row0 = self._top_left()
-        width, height = self.size.width, self.size.height
-        taken: set[tuple[int, int]] = set()
-        layers: dict[str, list[Label]] = {
-            "kelurahan": [],
-            "station": [],
-            "unit": [],
-            "incident": [],
-        }
+        placer = LabelPlacer(self.size.width, self.size.height)
 
         def cell(lat: float, lon: float) -> tuple[int, int]:
             cx, cy = self._cell_of(*self.project(lat, lon))
             return cx - col0, cy - row0
-
-        def visible(label: Label) -> bool:
-            return (
-                0 <= label.row < height
-                and label.col + len(label.text) > 0
-                and label.col < width
-            )
-
-        def place(
-            kind: str, key: str, texts: tuple[str, ...], col: int, row: int
-        ) -> None:
-            """The first text and row offset that collides with nothing."""
-            for text in texts:
-                for shift in (0, 1, -1, 2, -2):
-                    cells = {(row + shift, col + i) for i in range(len(text))}
-                    if not cells & taken:
-                        taken.update(cells)
-                        label = Label(kind, key, text, row + shift, col)
-                        if visible(label):
-                            layers[kind].append(label)
-                        return
-            label = Label(kind, key, texts[-1], row, col)
-            if visible(label):
-                layers[kind].append(label)
 
         for incident in sorted(self._incidents, key=lambda i: (i.priority.rank, i.id)):
             assert incident.lat is not None  # set_incidents keeps only placed ones
             assert incident.lon is not None
             col, row = cell(incident.lat, incident.lon)
             full = f"{incident.priority} {incident.type_code}"
-            place("incident", incident.number, (full, str(incident.priority)), col, row)
+            placer.place(
+                "incident", incident.number, (full, str(incident.priority)), col, row
+            )
         compact = self.zoom < 1
         for unit in sorted(self._units, key=lambda u: u.callsign):
             assert unit.lat is not None  # set_units keeps only placed units
@@ -437,34 +364,28 @@ class RegionMap(Widget, can_focus=True):
             glyph = STATUS_GLYPH.get(unit.status, "?")
             quiet = compact and not UnitStatus(unit.status).is_committed
             texts = (glyph,) if quiet else (f"{glyph}{unit.callsign}", glyph)
-            place("unit", unit.callsign, texts, col, row)
+            placer.place("unit", unit.callsign, texts, col, row)
         pack = self._pack
         if pack is not None:
             for station in pack.stations:
                 col, row = cell(station.lat, station.lon)
-                if (row, col) not in taken:
-                    layers["station"].append(
-                        Label("station", station.id, "⌂", row, col)
-                    )
+                placer.place("station", station.id, ("⌂",), col, row, required=False)
             if not compact:
                 for kel in pack.kelurahan:
                     col, row = cell(kel.centroid_lat, kel.centroid_lon)
-                    label = Label(
-                        "kelurahan", kel.code, kel.name, row, col - len(kel.name) // 2
+                    placer.place(
+                        "kelurahan",
+                        kel.code,
+                        (kel.name,),
+                        col - len(kel.name) // 2,
+                        row,
+                        required=False,
                     )
-                    if visible(label):
-                        layers["kelurahan"].append(label)
-        placed = [
-            *layers["kelurahan"],
-            *layers["station"],
-            *layers["unit"],
-            *layers["incident"],
-        ]
         rows: dict[int, list[Label]] = {}
-        for label in placed:
+        for label in placer.placed:
             rows.setdefault(label.row, []).append(label)
-        self._labels, self._rows = placed, rows
-        return placed
+        self._labels, self._rows = placer.placed, rows
+        return placer.placed
 
     def _style_of(self, label: Label) -> Style:
         if label.kind == "incident":
@@ -477,8 +398,8 @@ class RegionMap(Widget, can_focus=True):
             colour = STATUS_COLOUR.get(unit.status if unit else "", "white")
             return Style(color=colour, bold=True)
         if label.kind == "station":
-            return _STATION
-        return _LABEL
+            return STATION_STYLE
+        return LABEL_STYLE
 
     # -- rendering ---------------------------------------------------------
 
@@ -496,7 +417,7 @@ class RegionMap(Widget, can_focus=True):
             i = cx - col0
             if 0 <= i < width:
                 chars[i] = chr(0x2800 + mask)
-                styles[i] = _OUTLINE
+                styles[i] = OUTLINE
         for label in self._rows.get(y, ()):
             style = self._style_of(label)
             for offset, char in enumerate(label.text):
@@ -504,53 +425,4 @@ class RegionMap(Widget, can_focus=True):
                 if 0 <= i < width:
                     chars[i] = char
                     styles[i] = style
-        return Strip(_segments(chars, styles, base), width)
-
-
-def _segments(
-    chars: Sequence[str], styles: Sequence[Style | None], base: Style
-) -> list[Segment]:
-    segments: list[Segment] = []
-    start = 0
-    for i in range(1, len(chars) + 1):
-        if i == len(chars) or styles[i] is not styles[start]:
-            style = styles[start]
-            segments.append(
-                Segment("".join(chars[start:i]), base + style if style else base)
-            )
-            start = i
-    return segments
-
-
-def rasterise(rings: Iterable[Sequence[tuple[float, float]]], mpd: float) -> Raster:
-    """Draw polylines (plane metres) into braille cells at ``mpd`` metres a dot."""
-    cells: Raster = {}
-    for ring in rings:
-        points = [(round(x / mpd), round(y / mpd)) for x, y in ring]
-        if points and points[0] != points[-1]:
-            points.append(points[0])
-        for (x0, y0), (x1, y1) in itertools.pairwise(points):
-            for dx, dy in _line(x0, y0, x1, y1):
-                row = cells.setdefault(dy >> 2, {})
-                col = dx >> 1
-                row[col] = row.get(col, 0) | _DOT_BITS[dx & 1][dy & 3]
-    return cells
-
-
-def _line(x0: int, y0: int, x1: int, y1: int) -> Iterable[tuple[int, int]]:
-    """Bresenham: every dot from one end to the other."""
-    dx, dy = abs(x1 - x0), -abs(y1 - y0)
-    sx = 1 if x0 < x1 else -1
-    sy = 1 if y0 < y1 else -1
-    err = dx + dy
-    while True:
-        yield x0, y0
-        if x0 == x1 and y0 == y1:
-            return
-        e2 = 2 * err
-        if e2 >= dy:
-            err += dy
-            x0 += sx
-        if e2 <= dx:
-            err += dx
-            y0 += sy
+        return Strip(segments(chars, styles, base), width)

@@ -15,17 +15,6 @@ from rich.text import Text
 
 from dispatch.enums import Priority
 
-#: NENA-STA-020.1: answer within 15 s.
-DEFAULT_ANSWER_TARGET = 15
-#: Call received → first unit assigned (NFPA 1225 for P1/P2; local for P3/P4).
-DEFAULT_DISPATCH_TARGETS = {
-    Priority.P1: 60,
-    Priority.P2: 90,
-    Priority.P3: 300,
-    Priority.P4: 900,
-}
-DEFAULT_WARNING_FRACTION = 0.8
-
 
 @dataclass(frozen=True)
 class Targets:
@@ -38,22 +27,15 @@ class Targets:
 
 @cache
 def targets() -> Targets:
-    """Targets from the catalogue, or the defaults while it cannot be loaded."""
-    try:
-        from dispatch.catalogue import get_catalogue
+    """Targets from the engine's catalogue (the one source of the targets)."""
+    from dispatch.catalogue import get_catalogue
 
-        cat = get_catalogue()
-        return Targets(
-            answer=cat.answer_target_s,
-            dispatch={p: cat.priority_targets[p].dispatch_target_s for p in Priority},
-            warning_fraction=cat.warning_fraction,
-        )
-    except Exception:  # the catalogue is optional for the console to run
-        return Targets(
-            DEFAULT_ANSWER_TARGET,
-            dict(DEFAULT_DISPATCH_TARGETS),
-            DEFAULT_WARNING_FRACTION,
-        )
+    cat = get_catalogue()
+    return Targets(
+        answer=cat.answer_target_s,
+        dispatch={p: cat.priority_targets[p].dispatch_target_s for p in Priority},
+        warning_fraction=cat.warning_fraction,
+    )
 
 
 def clock_text(seconds: float) -> str:
@@ -94,9 +76,11 @@ def timer_text(seconds: float, target: float, *, show_target: bool = False) -> T
     return Text(f"{body}{MARKERS[state]}", style=STYLES[state])
 
 
+#: Colours as hex or names both Rich and Textual know: a name only Rich knows
+#: ("dark_orange") made Textual try, fail and suggest on every paint (~10 ms).
 PRIORITY_STYLES = {
     Priority.P1: "bold white on red",
-    Priority.P2: "bold black on dark_orange",
+    Priority.P2: "bold black on #ff8700",
     Priority.P3: "black on yellow",
     Priority.P4: "white on blue",
 }

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-from console.i18n import _
+from console.i18n import _, current_language
 from console.widgets.row_table import RowTable
 from console.widgets.timers import clock_text, elapsed
 from dispatch.enums import UnitStatus
@@ -38,11 +38,35 @@ def unit_status_text(status: UnitStatus | str) -> Text:
     return Text(_(f"unit.{value.value}"), style=UNIT_STYLES[value])
 
 
+def unit_type_name(code: str) -> str:
+    """A unit type's name from the catalogue in the current language."""
+    from dispatch.catalogue import get_catalogue
+
+    info = get_catalogue().unit_types.get(code)
+    if info is None:  # a roster type the catalogue lacks: show the roster's word
+        return code
+    return info.name.get(current_language())
+
+
+def capability_names(codes: Sequence[str]) -> list[str]:
+    """Capabilities by their catalogue names in the current language."""
+    from dispatch.catalogue import get_catalogue
+
+    names = get_catalogue().capabilities
+    lang = current_language()
+    return [names[c].get(lang) if c in names else c for c in codes]
+
+
+def status_width() -> int:
+    """Cells the widest unit status needs in the current language."""
+    return max(len(_(f"unit.{s.value}")) for s in UnitStatus)
+
+
 def _cells(unit: UnitView, now: datetime) -> tuple[object, ...]:
     return (
         unit.agency_code,
         unit.callsign,
-        unit.unit_type,
+        unit_type_name(unit.unit_type),
         unit_status_text(unit.status),
         clock_text(elapsed(now, unit.status_since)),
         unit.incident_number or "",
@@ -67,8 +91,11 @@ class UnitBoard(RowTable):
         """(Re)create the columns, keeping the rows."""
         units = [self.units[c] for c in self.order]
         self.clear(columns=True)
+        # Fixed widths: an auto width follows the first rows loaded, and a
+        # longer status arriving later was cut ("DITUGASK").
+        widths = {"ustatus": max(status_width(), len(_("col.ustatus")))}
         for key in UNIT_COLUMNS:
-            self.add_column(_(f"col.{key}"), key=key)
+            self.add_column(_(f"col.{key}"), key=key, width=widths.get(key))
         self.units.clear()
         self.order.clear()
         self._cells.clear()

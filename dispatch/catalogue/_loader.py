@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from dispatch.catalogue._checks import cross_check
 from dispatch.catalogue._models import (
     AgencyInfo,
     Disposition,
@@ -30,7 +31,15 @@ from dispatch.catalogue._models import (
     Text,
     UnitTypeInfo,
 )
-from dispatch.catalogue._search import SearchHit, SearchIndex
+from dispatch.catalogue._overlay import (
+    CityAgency,
+    apply_overlays,
+    check_city_agencies,
+    city_agencies,
+    overlay_targets,
+)
+from dispatch.catalogue._search import InferredAnswer, SearchHit, SearchIndex
+from dispatch.catalogue._speech import Speech, check_against_types, load_speech
 from dispatch.enums import (
     Determinant,
     IncidentStatus,
@@ -76,6 +85,7 @@ class _VocabularyFile(_FileModel):
     channels: dict[ReferralChannel, _ChannelInfo]
     capabilities: dict[str, Text]
     capability_implies: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    capability_fallback: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     unit_types: dict[str, UnitTypeInfo]
 
 
@@ -124,6 +134,7 @@ class Catalogue:
         duplicates: _DuplicatesFile,
         apco_incident_codes: frozenset[str],
         apco_disposition_codes: frozenset[str],
+        speech: Speech | None = None,
     ) -> None:
         ordered = sorted(types, key=lambda t: (t.order, t.code))
         self.types: Mapping[str, IncidentType] = MappingProxyType(
@@ -144,6 +155,9 @@ class Catalogue:
         self.capability_implies: Mapping[str, frozenset[str]] = MappingProxyType(
             {k: frozenset(v) for k, v in vocabulary.capability_implies.items()}
         )
+        self.capability_fallback: Mapping[str, frozenset[str]] = MappingProxyType(
+            {k: frozenset(v) for k, v in vocabulary.capability_fallback.items()}
+        )
         self.dispositions: Mapping[str, Disposition] = MappingProxyType(
             dict(standards.dispositions)
         )
@@ -160,7 +174,7 @@ class Catalogue:
         self.apco_disposition_codes = apco_disposition_codes
         self._eido_unit = dict(standards.eido_unit_status)
         self._eido_incident = dict(standards.eido_incident_status)
-        self._index = SearchIndex(ordered)
+        self._index = SearchIndex(ordered, speech)
 
     def __iter__(self) -> Iterator[IncidentType]:
         return iter(self.types.values())
@@ -181,8 +195,16 @@ class Catalogue:
             raise UnknownCodeError(f"unknown incident type code {code!r}") from None
 
     def search(self, text: str, limit: int = 10) -> list[SearchHit]:
-        """Types ranked by code, Indonesian/English name and synonyms (fuzzy)."""
+        """Types ranked for a word or a caller's sentence (see ``_search``).
+
+        Each hit explains itself (``why``) and carries the key-question
+        answers the words imply (``answers``).
+        """
         return self._index.search(text, limit=limit)
+
+    def infer_answers(self, text: str, code: str) -> tuple[InferredAnswer, ...]:
+        """Key-question answers of type ``code`` implied by ``text``."""
+        return self._index.infer_answers(text, self.incident_type(code))
 
     def level(self, code: str, determinant: Determinant) -> Level:
         """One level of one type; :class:`UnknownCodeError` if either is missing."""
@@ -359,156 +381,21 @@ def _load_types(
     return loaded
 
 
-def _cross_check(
-    types: list[tuple[str, IncidentType]],
-    vocabulary: _VocabularyFile,
-    standards: _StandardsFile,
-    targets: _TargetsFile,
-    duplicates: _DuplicatesFile,
-    apco_incident: frozenset[str],
-    apco_disposition: frozenset[str],
-    eido_unit_values: frozenset[str],
-    eido_incident_values: frozenset[str],
-    problems: list[tuple[str, str, str]],
-) -> None:
-    codes: dict[str, str] = {}
-    for file, itype in types:
-        key = f"types[{itype.code}]"
-        if itype.code in codes:
-            problems.append((file, key, f"code already used in {codes[itype.code]}"))
-        codes[itype.code] = file
-    families = set(duplicates.families)
-    for file, itype in types:
-        key = f"types[{itype.code}]"
-        if itype.apco not in apco_incident:
-            problems.append(
-                (file, f"{key}.apco", f"{itype.apco!r} is not an APCO 2.103.2 code")
-            )
-        for field, agency in [("lead_agency", itype.lead_agency)] + [
-            (f"notify[{i}]", a) for i, a in enumerate(itype.notify)
-        ]:
-            if agency not in vocabulary.agencies:
-                problems.append((file, f"{key}.{field}", f"unknown agency {agency!r}"))
-        if (
-            itype.referral is not None
-            and itype.referral.agency not in vocabulary.agencies
-        ):
-            problems.append(
-                (
-                    file,
-                    f"{key}.referral.agency",
-                    f"unknown agency {itype.referral.agency!r}",
-                )
-            )
-        if itype.family not in families:
-            problems.append(
-                (
-                    file,
-                    f"{key}.family",
-                    f"{itype.family!r} has no rule in duplicates.toml",
-                )
-            )
-        for i, other in enumerate(itype.related):
-            if other not in codes:
-                problems.append(
-                    (file, f"{key}.related[{i}]", f"unknown type code {other!r}")
-                )
-        if not itype.synonyms:
-            problems.append(
-                (file, f"{key}.synonyms", "give at least one search synonym")
-            )
-        for det, level in itype.levels.items():
-            for j, slot in enumerate(level.plan):
-                where = f"{key}.levels.{det}.plan[{j}]"
-                if slot.unit_type not in vocabulary.unit_types:
-                    problems.append(
-                        (
-                            file,
-                            f"{where}.unit_type",
-                            f"unknown unit type {slot.unit_type!r}",
-                        )
-                    )
-                for cap in sorted(slot.capabilities - set(vocabulary.capabilities)):
-                    problems.append(
-                        (file, f"{where}.capabilities", f"unknown capability {cap!r}")
-                    )
-    vfile = "vocabulary.toml"
-    for ut, info in vocabulary.unit_types.items():
-        for i, sub in enumerate(info.substitutes):
-            if sub not in vocabulary.unit_types:
-                problems.append(
-                    (
-                        vfile,
-                        f"unit_types.{ut}.substitutes[{i}]",
-                        f"unknown unit type {sub!r}",
-                    )
-                )
-    for cap, implied in vocabulary.capability_implies.items():
-        for c in (cap, *implied):
-            if c not in vocabulary.capabilities:
-                problems.append(
-                    (vfile, f"capability_implies.{cap}", f"unknown capability {c!r}")
-                )
-    sfile = "standards.toml"
-    for code, disp in standards.dispositions.items():
-        if disp.apco not in apco_disposition:
-            problems.append(
-                (
-                    sfile,
-                    f"dispositions.{code}.apco",
-                    f"{disp.apco!r} is not an APCO 1.111.2 code",
-                )
-            )
-        for fam in disp.families:
-            if fam not in families:
-                problems.append(
-                    (sfile, f"dispositions.{code}.families", f"unknown family {fam!r}")
-                )
-    for status in UnitStatus:
-        mapping = standards.eido_unit_status.get(status)
-        if mapping is None:
-            problems.append((sfile, f"eido_unit_status.{status.value}", "missing"))
-            continue
-        for value in mapping.secondary:
-            if f"secondary {value}" not in eido_unit_values:
-                problems.append(
-                    (
-                        sfile,
-                        f"eido_unit_status.{status.value}.secondary",
-                        f"{value!r} is not an EIDO secondary unit status",
-                    )
-                )
-    for istatus in IncidentStatus:
-        values = standards.eido_incident_status.get(istatus)
-        if not values:
-            problems.append((sfile, f"eido_incident_status.{istatus.value}", "missing"))
-            continue
-        for value in values:
-            if value not in eido_incident_values:
-                problems.append(
-                    (
-                        sfile,
-                        f"eido_incident_status.{istatus.value}",
-                        f"{value!r} is not an EIDO incident status",
-                    )
-                )
-    for prio in Priority:
-        if prio not in targets.priorities:
-            problems.append(("targets.toml", f"priorities.{prio.value}", "missing"))
-    for fam, rule in duplicates.families.items():
-        for i, other in enumerate(rule.related):
-            if other not in families:
-                problems.append(
-                    (
-                        "duplicates.toml",
-                        f"families.{fam}.related[{i}]",
-                        f"unknown family {other!r}",
-                    )
-                )
-
-
-def load_catalogue(source: Traversable | Path | str | None = None) -> Catalogue:
+def load_catalogue(
+    source: Traversable | Path | str | None = None,
+    *,
+    speech_files: Sequence[Path | Traversable] = (),
+    overlays: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    pack_agencies: Sequence[CityAgency] = (),
+    agencies_file: str = "agencies.csv",
+) -> Catalogue:
     """Load and validate the catalogue from a folder (default: the shipped data).
+
+    ``speech_files`` are further caller-speech vocabularies (a region pack's
+    local words) merged over the folder's ``speech.toml``, in order.
+    ``overlays`` are a region pack's catalogue files ``(path, parsed TOML)``
+    and ``pack_agencies`` its agencies (from ``agencies_file``); see
+    :mod:`dispatch.catalogue._overlay` and :func:`catalogue_for_city`.
 
     Raises:
         CatalogueError: listing every problem as ``file: key: what is wrong``.
@@ -535,7 +422,7 @@ def load_catalogue(source: Traversable | Path | str | None = None) -> Catalogue:
     targets = _parse(
         _TargetsFile,
         "targets.toml",
-        _read_toml(root, "targets.toml", problems),
+        overlay_targets(_read_toml(root, "targets.toml", problems), overlays, problems),
         problems,
     )
     duplicates = _parse(
@@ -554,8 +441,14 @@ def load_catalogue(source: Traversable | Path | str | None = None) -> Catalogue:
         root, "eido_incident_status_values.txt", problems
     )
     types = _load_types(root, problems)
+    vocabulary = _apply_city(
+        vocabulary, types, overlays, pack_agencies, agencies_file, problems
+    )
+    speech, speech_layers = load_speech(root, speech_files, problems)
+    if speech is not None:
+        check_against_types(speech_layers, speech, types, problems)
     if vocabulary and standards and targets and duplicates:
-        _cross_check(
+        cross_check(
             types,
             vocabulary,
             standards,
@@ -577,7 +470,26 @@ def load_catalogue(source: Traversable | Path | str | None = None) -> Catalogue:
         duplicates=duplicates,
         apco_incident_codes=apco_incident,
         apco_disposition_codes=apco_disposition,
+        speech=speech,
     )
+
+
+def _apply_city(
+    vocabulary: _VocabularyFile | None,
+    types: list[tuple[str, IncidentType]],
+    overlays: Sequence[tuple[str, Mapping[str, Any]]],
+    pack_agencies: Sequence[CityAgency],
+    agencies_file: str,
+    problems: list[tuple[str, str, str]],
+) -> _VocabularyFile | None:
+    """The vocabulary with a region pack's agencies; types overlaid in place."""
+    if vocabulary is None or not (overlays or pack_agencies):
+        return vocabulary
+    agencies = city_agencies(vocabulary.agencies, pack_agencies)
+    apply_overlays(overlays, types, agencies, problems)
+    if pack_agencies:
+        check_city_agencies(types, pack_agencies, agencies_file, problems)
+    return vocabulary.model_copy(update={"agencies": agencies})
 
 
 def _read_text_lines(

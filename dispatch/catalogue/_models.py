@@ -9,16 +9,16 @@ are frozen so a loaded catalogue can be shared between threads and cached.
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from dispatch.enums import Determinant, Priority, ReferralChannel
+from dispatch.enums import Determinant, Priority, ReferralChannel, Sector
 
 __all__ = [
     "AgencyInfo",
     "AnswerOption",
+    "Detail",
     "Disposition",
     "DuplicateRule",
     "EidoUnitStatus",
@@ -30,6 +30,7 @@ __all__ = [
     "Referral",
     "Sector",
     "Text",
+    "TypeSearch",
     "UnitTypeInfo",
 ]
 
@@ -52,18 +53,6 @@ class Text(_Frozen):
     def get(self, lang: str) -> str:
         """The text in ``lang`` ("id" or "en"); Indonesian for anything else."""
         return self.en if lang == "en" else self.id
-
-
-class Sector(StrEnum):
-    """Public-service sector of a referral, used by the period report."""
-
-    DRINKING_WATER = "drinking_water"
-    SANITATION = "sanitation"
-    WATER_RESOURCES = "water_resources"
-    ROADS = "roads"
-    POWER = "power"
-    SOCIAL = "social"
-    OTHER = "other"
 
 
 class AnswerOption(_Frozen):
@@ -125,6 +114,30 @@ class Question(_Frozen):
         return None
 
 
+DetailKind = Literal["count", "text", "phone"]
+"""How a referral detail is typed: a whole number, a short text, a phone number."""
+
+DETAIL_IDS = ("households", "since", "customer_number", "photos_to")
+"""The referral details the structured export has a column for (see
+:mod:`dispatch.exports.referral_form`); a catalogue detail must be one of them,
+so nothing the desk records falls outside the form."""
+
+
+class Detail(_Frozen):
+    """A key question the responsible office asks about a referred complaint.
+
+    Emergency types ask key questions to set a level; a referral type instead
+    collects what the office needs to act without calling back (how many
+    households, since when, the PDAM customer number, where photos can be
+    sent). The desk types the answer when referring; the referral carries it
+    into the office's complaint form.
+    """
+
+    id: Literal["households", "since", "customer_number", "photos_to"]
+    text: Text
+    kind: DetailKind = "text"
+
+
 class PlanSlot(_Frozen):
     """One line of a response plan: so many units of a type with capabilities."""
 
@@ -152,6 +165,29 @@ class Referral(_Frozen):
     sector: Sector
 
 
+class TypeSearch(_Frozen):
+    """How the type search weighs what the caller said (``speech.toml`` concepts).
+
+    A type whose condition is met (every ``affirms`` concept said, every
+    ``denies`` concept denied) competes with the best evidence of its family
+    plus the concepts' weight — so "tabrakan, tidak ada yang luka" picks the
+    no-injury accident whichever accident words were used. A type whose
+    condition is contradicted loses most of its score.
+    """
+
+    affirms: tuple[str, ...] = ()
+    denies: tuple[str, ...] = ()
+    absorbs: tuple[str, ...] = ()
+    """Concepts this type explains: when the caller's other words point to
+    this type, these concepts' words ("pingsan") are no evidence for another
+    type (MED-UNCON) — the cause wins over the symptom."""
+
+    @property
+    def conditional(self) -> bool:
+        """True when the type has any condition."""
+        return bool(self.affirms or self.denies)
+
+
 class IncidentType(_Frozen):
     """One entry of the incident catalogue."""
 
@@ -173,6 +209,11 @@ class IncidentType(_Frozen):
     questions: tuple[Question, ...] = ()
     levels: dict[Determinant, Level] = Field(default_factory=dict)
     referral: Referral | None = None
+    details: tuple[Detail, ...] = ()
+    """What the responsible office asks about a referred complaint (referral
+    types only), asked at the desk when the call is referred."""
+    search: TypeSearch = TypeSearch()
+    """Conditions on what the caller said (see :class:`TypeSearch`)."""
     order: int = 0
     """Position in the catalogue; breaks search ties (earlier = more common)."""
 
@@ -187,6 +228,14 @@ class IncidentType(_Frozen):
 
     @model_validator(mode="after")
     def _levels_consistent(self) -> IncidentType:
+        self._fill_levels()
+        self._check_level_order()
+        self._check_questions()
+        self._check_referral_parts()
+        return self
+
+    def _fill_levels(self) -> None:
+        """Give a referral type its one level; a one-level type its default/base."""
         if self.referral is not None and not self.levels:
             # A referral type: one low level, no units.
             object.__setattr__(
@@ -207,6 +256,9 @@ class IncidentType(_Frozen):
         for label, det in (("default", self.default), ("base", self.base)):
             if det not in self.levels:
                 raise ValueError(f"{label} determinant {det} has no entry in 'levels'")
+
+    def _check_level_order(self) -> None:
+        """Levels are strictly ordered by severity; base is no worse than default."""
         seen: dict[tuple[int, int], Determinant] = {}
         for det, level in self.levels.items():
             key = (level.priority.rank, -level.eido_priority)
@@ -217,10 +269,13 @@ class IncidentType(_Frozen):
                     "severity order is explicit"
                 )
             seen[key] = det
-        if self.severity(self.base) < self.severity(self.default):
+        if self.severity(self.base_level) < self.severity(self.default_level):
             raise ValueError(
                 f"base {self.base} is more severe than default {self.default}"
             )
+
+    def _check_questions(self) -> None:
+        """Question ids are unique and every level a question calls for exists."""
         ids = [q.id for q in self.questions]
         if len(set(ids)) != len(ids):
             raise ValueError(f"duplicate question ids in {ids}")
@@ -232,15 +287,22 @@ class IncidentType(_Frozen):
                         f"question {q.id!r} calls for {wanted}, not defined in 'levels'"
                     )
             if q.if_unanswered is not None and (
-                self.severity(q.if_unanswered) < self.severity(self.default)
+                self.severity(q.if_unanswered) < self.severity(self.default_level)
             ):
                 raise ValueError(
                     f"question {q.id!r}: if_unanswered {q.if_unanswered} is more "
                     f"severe than the type's default {self.default}"
                 )
+
+    def _check_referral_parts(self) -> None:
+        """A referral type has no plan; only a referral type has details."""
         if self.referral is not None and any(lv.plan for lv in self.levels.values()):
             raise ValueError("a referral type carries no response plan")
-        return self
+        if self.details and self.referral is None:
+            raise ValueError("only a referral type has 'details'")
+        detail_ids = [d.id for d in self.details]
+        if len(set(detail_ids)) != len(detail_ids):
+            raise ValueError(f"duplicate detail ids in {detail_ids}")
 
     @property
     def default_level(self) -> Determinant:

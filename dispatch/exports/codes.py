@@ -34,29 +34,20 @@ RESOURCE_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 _DEFAULT_RESOURCE = ("ResponderCrewTransport", ())
 
-#: Agency kind / code → IANA ``urn:emergency:service:responder`` sub-service
-#: (without the prefix), for ``agencyType``.
-AGENCY_TYPES = {
-    "DISKOMINFOTIK": "psap",
-    "DAMKAR": "fire",
-    "PSC119": "ems",
-    "RSUD": "ems",
-    "PMI": "ems",
-    "POLRES": "police",
-    "BPBD": "other",
-    "BASARNAS": "other",
-}
-
 
 def resource_type(unit_type: str) -> tuple[str, tuple[str, ...]]:
     """EIDO resource type and attributes of a local unit type."""
     return RESOURCE_TYPES.get(unit_type.upper(), _DEFAULT_RESOURCE)
 
 
-def agency_type(code: str, kind: str) -> str:
-    """Responder sub-service of an agency (``other`` when none fits)."""
-    if code in AGENCY_TYPES:
-        return AGENCY_TYPES[code]
+def agency_type(kind: str, service: str | None) -> str:
+    """IANA ``urn:emergency:service:responder`` sub-service of an agency.
+
+    The region pack says what each agency is (``agencies.csv``, ``service``);
+    without it the centre's own agency is ``psap`` and any other ``other``.
+    """
+    if service:
+        return service
     return "psap" if kind == "operator" else "other"
 
 

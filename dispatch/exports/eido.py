@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -28,8 +29,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatch.access import initials, mask_number
 from dispatch.clock import ensure_utc
 from dispatch.exports import codes
+from dispatch.keys import as_row_id
 from dispatch.models import (
     Agency,
     Assignment,
@@ -43,8 +46,9 @@ from dispatch.models import (
 )
 
 EIDO_VERSION = "1.0"
-#: The local agency that runs the 112 center (owns every incident it creates).
-CENTER_AGENCY = "DISKOMINFOTIK"
+#: Used only when the roster has no agency of kind ``operator`` (the region
+#: pack's agency that runs the 112 centre owns every incident it creates).
+FALLBACK_CENTER = "PSAP"
 
 
 def _ts(value: datetime, zone: ZoneInfo) -> str:
@@ -59,11 +63,20 @@ def _ref(target: str) -> dict[str, str]:
 class _Builder:
     """Collects the components of one EIDO, keyed by ``$id``."""
 
-    def __init__(self, domain: str, zone: ZoneInfo, stamp: str) -> None:
+    def __init__(
+        self,
+        domain: str,
+        zone: ZoneInfo,
+        stamp: str,
+        center: str,
+        services: Mapping[str, str | None],
+    ) -> None:
         self.domain = domain
         self.zone = zone
         self.stamp = stamp
-        self.center_id = f"{CENTER_AGENCY.lower()}.{domain}"
+        self.center = center
+        self.services = services
+        self.center_id = f"{center.lower()}.{domain}"
         self.agencies: dict[str, dict[str, Any]] = {}
         self.agents: dict[str, dict[str, Any]] = {}
 
@@ -87,7 +100,7 @@ class _Builder:
         if entry is None:
             entry = self.prologue(aid)
             entry["agencyRoleDescriptionRegistryText"] = []
-            entry["agencyType"] = [codes.agency_type(code, kind)]
+            entry["agencyType"] = [codes.agency_type(kind, self.services.get(code))]
             if owner:
                 entry["incidentOwningAgencyIndicator"] = True
             self.agencies[aid] = entry
@@ -111,11 +124,17 @@ def incident_eido(
     *,
     domain: str,
     zone: ZoneInfo,
+    full: bool = False,
+    services: Mapping[str, str | None] | None = None,
 ) -> dict[str, Any]:
     """The EIDO of one incident (by id or number); ``LookupError`` if unknown.
 
     ``domain`` is the center's domain; agency, agent and resource identifiers
     are built under it (``psc119.<domain>``, ``amb-01@psc119.<domain>``).
+    Each caller is a person component whose number and name are masked
+    (``0812-****-5432``, initials) unless ``full``. ``services`` gives each
+    agency's responder sub-service (the region pack's ``service`` column);
+    without it an agency is ``psap`` when it runs the centre, else ``other``.
     """
     incident = _find(session, incident_key)
     last_event = session.scalar(
@@ -125,14 +144,12 @@ def incident_eido(
         .limit(1)
     )
     stamp = _ts(last_event or incident.closed_at or incident.created_at, zone)
-    b = _Builder(domain, zone, stamp)
+    center_code = session.scalar(
+        select(Agency.code).where(Agency.kind == "operator").order_by(Agency.code)
+    )
+    b = _Builder(domain, zone, stamp, center_code or FALLBACK_CENTER, services or {})
     roles = dict(session.execute(select(Operator.username, Operator.role)).all())
-    center_kind = session.scalar(
-        select(Agency.kind).where(Agency.code == CENTER_AGENCY)
-    )
-    center = b.agency(
-        CENTER_AGENCY, center_kind or "operator", "CallReceiving", owner=True
-    )
+    center = b.agency(b.center, _CENTER_KIND, "CallReceiving", owner=True)
 
     def operator(name: str) -> str:
         return b.agent(name, roles.get(name, "operator"), center)
@@ -146,9 +163,57 @@ def incident_eido(
                 b, incident_location, incident, "InitialIncident", incident.number
             )
         )
+    # The order of these steps is the order agents and agencies appear in.
+    calls_out, persons_out = _calls(session, b, incident, operator, locations, full)
+    notes_out = _notes(session, b, incident, operator)
+    resources_out, dispatches = _units(
+        session, b, incident, operator, incident_location
+    )
+    for handoff, agency in session.execute(
+        select(Handoff, Agency)
+        .join(Agency, Agency.code == Handoff.agency_code)
+        .where(Handoff.incident_id == incident.id)
+    ).all():
+        b.agency(agency.code, agency.kind, "TransferredTo")
+        del handoff
+    eido: dict[str, Any] = {
+        "$id": f"urn:emergency:uid:incidentid:{incident.number}:{b.center_id}",
+        "lastUpdateTimeStamp": stamp,
+        "updatedByAgencyReference": _ref(b.center_id),
+        "eidoVersion": EIDO_VERSION,
+        "issuingElementIdentification": f"cad.{b.center_id}",
+        "incidentComponent": _incident_body(b, incident, incident_location, notes_out),
+        "agencyComponent": list(b.agencies.values()),
+    }
+    optional: tuple[tuple[str, list[dict[str, Any]]], ...] = (
+        ("callComponent", calls_out),
+        ("personComponent", persons_out),
+        ("dispatchComponent", list(dispatches.values())),
+        ("notesComponent", notes_out),
+        ("emergencyResourceComponent", list(resources_out.values())),
+        ("agentComponent", list(b.agents.values())),
+        ("locationComponent", locations),
+    )
+    # EIDO leaves out an empty component list rather than sending [].
+    eido.update((name, parts) for name, parts in optional if parts)
+    return eido
 
-    # -- calls ------------------------------------------------------------------------
+
+#: the kind of agency that runs the centre
+_CENTER_KIND = "operator"
+
+
+def _calls(
+    session: Session,
+    b: _Builder,
+    incident: Incident,
+    operator: Callable[[str], str],
+    locations: list[dict[str, Any]],
+    full: bool,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Call components and their callers as person components, oldest first."""
     calls_out = []
+    persons_out: list[dict[str, Any]] = []
     for call in session.scalars(
         select(Call).where(Call.incident_id == incident.id).order_by(Call.id)
     ):
@@ -160,20 +225,31 @@ def incident_eido(
                 "standardPrimaryCallType": "emergency",
                 "localCallType": call.outcome or "open",
                 "direction": "incoming",
-                "callStartTimestamp": _ts(call.received_at, zone),
+                "callStartTimestamp": _ts(call.received_at, b.zone),
                 "callStateRegistryText": "callEnd" if call.ended_at else "callAnswered",
                 "agentReference": [_ref(agent)],
             }
         )
         if call.answered_at is not None:
-            body["answerDate"] = _ts(call.answered_at, zone)
+            body["answerDate"] = _ts(call.answered_at, b.zone)
         if call.lat is not None and call.lon is not None:
             lid = b.component_id("location", f"c{call.id}")
             locations.append(_location(b, lid, call, "Caller", f"call-{call.id}"))
             body["locationReference"] = [_ref(lid)]
         calls_out.append(body)
+        person = _caller(b, call, full=full)
+        if person is not None:
+            persons_out.append(person)
+    return calls_out, persons_out
 
-    # -- notes ------------------------------------------------------------------------
+
+def _notes(
+    session: Session,
+    b: _Builder,
+    incident: Incident,
+    operator: Callable[[str], str],
+) -> list[dict[str, Any]]:
+    """Narrative entries as note components, plus the cancel reason if any."""
     notes_out = []
     for entry in session.scalars(
         select(NarrativeEntry)
@@ -198,8 +274,17 @@ def incident_eido(
             f"<p>Cancelled: {html.escape(incident.cancel_reason)}</p>"
         )
         notes_out.append(note)
+    return notes_out
 
-    # -- units ------------------------------------------------------------------------
+
+def _units(
+    session: Session,
+    b: _Builder,
+    incident: Incident,
+    operator: Callable[[str], str],
+    incident_location: str | None,
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Resource components per unit and one dispatch component per agency."""
     resources_out: dict[str, dict[str, Any]] = {}
     dispatches: dict[str, dict[str, Any]] = {}
     rows = session.execute(
@@ -212,32 +297,9 @@ def incident_eido(
     for assignment, unit, agency in rows:
         agency_id = b.agency(agency.code, agency.kind, "Dispatched")
         rid = f"{unit.callsign.lower()}@{agency_id}"
-        crew = b.agent(f"crew.{unit.callsign.lower()}", "responder", agency_id)
-        kind, attributes = codes.resource_type(unit.unit_type)
-        # The unit's status now if it still works this incident, else how it
-        # left the incident.
-        if assignment.active:
-            status = unit.status
-            mapped = codes.eido_unit_status(status)
-        else:
-            status = assignment.status
-            mapped = codes.eido_assignment_end(status)
-        resource = b.prologue(rid, crew)
-        resource.update(
-            {
-                "emergencyResourceTypeCommonRegistryText": kind,
-                "emergencyResourceTypeInternalText": unit.unit_type,
-                "resourceAttributeRegistryText": list(attributes),
-                "emergencyResourceName": unit.name,
-                "primaryUnitStatusRegistryText": mapped.primary,
-                "secondaryUnitStatusRegistryText": list(mapped.secondary),
-                "unitStatusInternal": [status, f"assignment:{assignment.status}"],
-                "agentReference": [_ref(crew)],
-            }
+        resources_out[rid] = _resource(
+            b, assignment, unit, rid, agency_id, incident_location
         )
-        if incident_location is not None:
-            resource["unitDestinationReference"] = _ref(incident_location)
-        resources_out[rid] = resource
         dispatch = dispatches.get(agency_id)
         if dispatch is None:
             did = b.component_id("dispatch", f"{incident.id}.{agency.code.lower()}")
@@ -251,19 +313,56 @@ def incident_eido(
                 }
             )
             dispatches[agency_id] = dispatch
-            b.agency(CENTER_AGENCY, center_kind or "operator", "Dispatching")
+            b.agency(b.center, _CENTER_KIND, "Dispatching")
         if _ref(rid) not in dispatch["emergencyResourceReference"]:
             dispatch["emergencyResourceReference"].append(_ref(rid))
+    return resources_out, dispatches
 
-    for handoff, agency in session.execute(
-        select(Handoff, Agency)
-        .join(Agency, Agency.code == Handoff.agency_code)
-        .where(Handoff.incident_id == incident.id)
-    ).all():
-        b.agency(agency.code, agency.kind, "TransferredTo")
-        del handoff
 
-    # -- incident ---------------------------------------------------------------------
+def _resource(
+    b: _Builder,
+    assignment: Assignment,
+    unit: Unit,
+    rid: str,
+    agency_id: str,
+    incident_location: str | None,
+) -> dict[str, Any]:
+    """One unit's resource component, with its crew as the updating agent."""
+    crew = b.agent(f"crew.{unit.callsign.lower()}", "responder", agency_id)
+    kind, attributes = codes.resource_type(unit.unit_type)
+    # The unit's status now if it still works this incident, else how it
+    # left the incident.
+    if assignment.active:
+        status = unit.status
+        mapped = codes.eido_unit_status(status)
+    else:
+        status = assignment.status
+        mapped = codes.eido_assignment_end(status)
+    resource = b.prologue(rid, crew)
+    resource.update(
+        {
+            "emergencyResourceTypeCommonRegistryText": kind,
+            "emergencyResourceTypeInternalText": unit.unit_type,
+            "resourceAttributeRegistryText": list(attributes),
+            "emergencyResourceName": unit.name,
+            "primaryUnitStatusRegistryText": mapped.primary,
+            "secondaryUnitStatusRegistryText": list(mapped.secondary),
+            "unitStatusInternal": [status, f"assignment:{assignment.status}"],
+            "agentReference": [_ref(crew)],
+        }
+    )
+    if incident_location is not None:
+        resource["unitDestinationReference"] = _ref(incident_location)
+    return resource
+
+
+def _incident_body(
+    b: _Builder,
+    incident: Incident,
+    incident_location: str | None,
+    notes_out: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The incident component; call it after every agent has been registered."""
     agents_involved = [_ref(a) for a in b.agents]
     incident_body = b.prologue(b.component_id("incident", incident.id))
     incident_body.update(
@@ -297,36 +396,30 @@ def incident_eido(
         incident_body["dispositionComponent"] = [body]
     if notes_out:
         incident_body["notesReference"] = [_ref(n["$id"]) for n in notes_out]
+    return incident_body
 
-    eido: dict[str, Any] = {
-        "$id": f"urn:emergency:uid:incidentid:{incident.number}:{b.center_id}",
-        "lastUpdateTimeStamp": stamp,
-        "updatedByAgencyReference": _ref(b.center_id),
-        "eidoVersion": EIDO_VERSION,
-        "issuingElementIdentification": f"cad.{b.center_id}",
-        "incidentComponent": incident_body,
-        "agencyComponent": list(b.agencies.values()),
-    }
-    if calls_out:
-        eido["callComponent"] = calls_out
-    if dispatches:
-        eido["dispatchComponent"] = list(dispatches.values())
-    if notes_out:
-        eido["notesComponent"] = notes_out
-    if resources_out:
-        eido["emergencyResourceComponent"] = list(resources_out.values())
-    if b.agents:
-        eido["agentComponent"] = list(b.agents.values())
-    if locations:
-        eido["locationComponent"] = locations
-    return eido
+
+def _caller(b: _Builder, call: Call, *, full: bool) -> dict[str, Any] | None:
+    """The caller of ``call`` as a person component (masked unless ``full``)."""
+    if not call.caller_number and not call.caller_name:
+        return None
+    person = b.prologue(b.component_id("person", f"caller{call.id}"))
+    person["personRoleRegistryText"] = ["caller"]
+    person["callReference"] = _ref(f"urn:emergency:uid:callid:{call.id}:{b.center_id}")
+    number, name = call.caller_number, call.caller_name
+    if number:
+        person["personTelephoneNumber"] = number if full else mask_number(number)
+    if name:
+        person["personName"] = name if full else initials(name)
+    return person
 
 
 def _find(session: Session, key: int | str) -> Incident:
     text = str(key).strip()
+    row_id = as_row_id(text)
     query = (
-        select(Incident).where(Incident.id == int(text))
-        if text.isdigit()
+        select(Incident).where(Incident.id == row_id)
+        if row_id is not None
         else select(Incident).where(Incident.number == text)
     )
     incident = session.scalars(query).one_or_none()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispatch.models.base import Base, BigId
@@ -111,3 +111,24 @@ class Handoff(Base):
     acknowledged_by: Mapped[str | None] = mapped_column(String(120))
     escalated_at: Mapped[datetime | None]
     requested_by: Mapped[str] = mapped_column(String(64))
+    acknowledged_via: Mapped[str | None] = mapped_column(String(16))
+    escalation_level: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Highest escalation reached (0 none, 1 desk alarm, 2 supervisor)."""
+
+    __table_args__ = (Index("ix_handoffs_status", "status"),)
+
+
+class HandoffEscalation(Base):
+    """One escalation step of one hand-off; the unique key makes it happen once."""
+
+    __tablename__ = "handoff_escalations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id"))
+    level: Mapped[int]
+    at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    terminal: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("handoff_id", "level"),)

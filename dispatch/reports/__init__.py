@@ -38,24 +38,19 @@ if TYPE_CHECKING:
 def shift_figures_for(
     services: DispatchService, window: ShiftWindow, *, as_of: datetime | None = None
 ) -> ShiftFigures:
-    """The figures of ``window`` through the service layer (for the console).
-
-    ``as_of`` defaults to the services' clock (capped at the window's end).
-    """
-    from dispatch.reports.figures import shift_figures
-
-    when = as_of or min(services.clock.now(), window.end)
-    return services.run_read(lambda s: shift_figures(s, window, as_of=when))
+    """The figures of ``window`` through the service facade (its door checks)."""
+    return services.shift_figures(window, as_of=as_of)
 
 
 def handover_for(
     services: DispatchService, window: ShiftWindow, *, as_of: datetime | None = None
 ) -> HandoverReport:
-    """The handover report of ``window`` through the service layer."""
-    from dispatch.reports.handover import build_handover
+    """The handover report of ``window`` through the service facade.
 
-    when = as_of or min(services.clock.now(), window.end)
-    return services.run_read(lambda s: build_handover(s, window, as_of=when))
+    When ``window`` is a stored shift that has been handed over, this is the
+    report stored at the close, not a new one.
+    """
+    return services.handover(window, as_of=as_of)
 
 
 def log_for(
@@ -66,12 +61,8 @@ def log_for(
     after_id: int = 0,
     limit: int | None = None,
 ) -> list[LogEntry]:
-    """The shift log through the service layer (for the supervisor screen)."""
-    from dispatch.reports.shiftlog import log_entries
-
-    return services.run_read(
-        lambda s: log_entries(s, window, flt, after_id=after_id, limit=limit)
-    )
+    """The shift log through the service facade (masked for the role)."""
+    return services.shift_log(window, flt, after_id=after_id, limit=limit)
 
 
 __all__ = [

@@ -3,9 +3,11 @@
 :func:`shift_figures` reads the calls, incidents, units and hand-offs tables
 and returns a frozen :class:`ShiftFigures`: calls by outcome, prank and
 silent shares, incidents by type and priority, answer times against the NENA
-target, answer-to-dispatch and call-to-on-scene times per priority against
-the region's targets, and the state at ``as_of`` (units busy, open incidents,
-unacknowledged hand-offs, overdue timers).
+target (measured only for calls with a ring signal: a call without one counts
+as *not measured*, never as answered at once), answer-to-dispatch and
+call-to-on-scene times per priority against the region's targets, and the
+state at ``as_of`` (units busy, open incidents, unacknowledged hand-offs,
+overdue timers).
 
 Medians are the usual middle value (mean of the two middle ones for an even
 count); the 90th percentile is the nearest-rank value.
@@ -17,10 +19,11 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import and_, func, select
+from sqlalchemy import Row, and_, func, select
 from sqlalchemy.orm import Session
 
 from dispatch.clock import ensure_utc
@@ -31,7 +34,7 @@ from dispatch.enums import (
     Priority,
     UnitStatus,
 )
-from dispatch.models import Call, Handoff, Incident, Referral, Unit
+from dispatch.models import Call, Handoff, HandoffEscalation, Incident, Referral, Unit
 from dispatch.reports.targets import Targets, load_targets
 from dispatch.reports.window import ShiftWindow
 
@@ -54,6 +57,13 @@ class DurationStats(_Frozen):
     target_s: int | None
     within_target: int
     """How many were at or under the target (0 when there is no target)."""
+    unmeasured: int = 0
+    """How many could not be measured (e.g. answer time of a call with no ring)."""
+
+    @property
+    def not_measured(self) -> bool:
+        """True when there were items but none could be measured."""
+        return self.count == 0 and self.unmeasured > 0
 
     @property
     def share_within(self) -> float | None:
@@ -70,6 +80,32 @@ class PriorityFigures(_Frozen):
     incidents: int
     answer_to_dispatch: DurationStats
     call_to_on_scene: DurationStats
+
+
+class HourOutcomes(_Frozen):
+    """Calls received in one local hour of the day, by outcome."""
+
+    hour: int
+    """Local hour of the day, 0-23 (a period report adds its days together)."""
+    outcomes: dict[str, int]
+
+
+def calls_per_hour(
+    received: Iterable[tuple[datetime, str]], zone: str
+) -> tuple[HourOutcomes, ...]:
+    """Count ``(received_at, outcome)`` pairs per local hour, all 24 hours.
+
+    Every hour is present (zero where nothing came in) so a chart's axis is
+    the whole day and a quiet hour shows as quiet, not as missing.
+    """
+    tz = ZoneInfo(zone)
+    counts: dict[int, Counter[str]] = {h: Counter() for h in range(24)}
+    for at, outcome in received:
+        counts[ensure_utc(at).astimezone(tz).hour][outcome] += 1
+    return tuple(
+        HourOutcomes(hour=h, outcomes=dict(sorted(c.items())))
+        for h, c in counts.items()
+    )
 
 
 class ShiftFigures(_Frozen):
@@ -95,8 +131,15 @@ class ShiftFigures(_Frozen):
     units_out_of_service: int
     open_incidents: int
     unacknowledged_handoffs: int
+    overdue_handoffs: int = 0
+    """Unacknowledged hand-offs waiting longer than ``handoff_overdue_s`` (or,
+    without it, already escalated)."""
+    handoff_escalations: int = 0
+    """Escalation steps taken in the window (desk alarms and supervisor calls)."""
     overdue_timers: int
     targets_source: str
+    calls_by_hour: tuple[HourOutcomes, ...] = ()
+    """Calls per local hour of the day by outcome (the first chart)."""
 
     def priority(self, priority: str) -> PriorityFigures:
         """The figures of one priority (``KeyError`` if unknown)."""
@@ -115,11 +158,19 @@ def percentile(values: Sequence[float], fraction: float) -> float | None:
     return float(ordered[rank - 1])
 
 
-def duration_stats(values: Iterable[float], target_s: int | None) -> DurationStats:
-    """Summarise durations in seconds against an optional target."""
-    data = [float(v) for v in values]
+def duration_stats(
+    values: Iterable[float | None], target_s: int | None
+) -> DurationStats:
+    """Summarise durations in seconds against an optional target.
+
+    ``None`` values are items whose duration could not be measured: they are
+    counted as ``unmeasured`` and stay out of every statistic.
+    """
+    given = list(values)
+    data = [float(v) for v in given if v is not None]
     return DurationStats(
         count=len(data),
+        unmeasured=len(given) - len(data),
         median_s=float(statistics.median(data)) if data else None,
         p90_s=percentile(data, 0.9),
         target_s=target_s,
@@ -148,18 +199,22 @@ def shift_figures(
     """Compute the figures of ``window``; state figures are as at ``as_of``.
 
     ``as_of`` defaults to the end of the window or now, whichever is earlier.
+    ``handoff_overdue_s`` is how long an agency may take to acknowledge before
+    a waiting hand-off counts as overdue (the console passes the engine's
+    ``handoff_escalation_seconds``); without it the escalated ones count.
     """
     goals = targets or load_targets()
     now = ensure_utc(as_of) if as_of else min(window.end, _utcnow())
     start, end = window.start, window.end
 
     calls = session.execute(
-        select(Call.outcome, Call.received_at, Call.answered_at).where(
+        select(Call.outcome, Call.rang_at, Call.answered_at, Call.received_at).where(
             Call.received_at >= start, Call.received_at < end
         )
     ).all()
-    outcomes: Counter[str] = Counter(outcome or NO_OUTCOME for outcome, _, _ in calls)
-    answer_times = [s for _, rec, ans in calls if (s := _seconds(ans, rec)) is not None]
+    outcomes: Counter[str] = Counter(outcome or NO_OUTCOME for outcome, *_ in calls)
+    # Ring to answer, for every answered call; None (not measured) without a ring.
+    answer_times = [_seconds(ans, rang) for _, rang, ans, _ in calls if ans is not None]
 
     incidents = session.execute(
         select(
@@ -178,28 +233,7 @@ def shift_figures(
     ).all()
     by_type: Counter[str] = Counter(row[0] for row in incidents)
     by_priority: Counter[str] = Counter(row[1] for row in incidents)
-    rows = []
-    for priority in Priority:
-        mine = [r for r in incidents if r[1] == priority.value]
-        goal = goals.for_priority(priority.value)
-        rows.append(
-            PriorityFigures(
-                priority=priority.value,
-                incidents=len(mine),
-                answer_to_dispatch=duration_stats(
-                    (
-                        s
-                        for r in mine
-                        if (s := _seconds(r[3], r[5] or r[2])) is not None
-                    ),
-                    goal.dispatch_s if goal else None,
-                ),
-                call_to_on_scene=duration_stats(
-                    (s for r in mine if (s := _seconds(r[4], r[2])) is not None),
-                    goal.on_scene_s if goal else None,
-                ),
-            )
-        )
+    rows = [_priority_figures(priority, incidents, goals) for priority in Priority]
 
     referrals = session.execute(
         select(func.count(), func.count(Referral.acknowledged_at)).where(
@@ -207,9 +241,6 @@ def shift_figures(
         )
     ).one()
 
-    unit_counts = dict(
-        session.execute(select(Unit.status, func.count()).group_by(Unit.status)).all()
-    )
     open_rows = session.execute(
         select(
             Incident.priority,
@@ -219,9 +250,6 @@ def shift_figures(
         ).where(Incident.status.in_(OPEN_STATUSES))
     ).all()
     overdue = sum(1 for row in open_rows if timer_overdue(*row, now=now, targets=goals))
-    waiting = session.scalar(
-        select(func.count()).where(Handoff.status == HandoffStatus.REQUESTED)
-    )
 
     total = len(calls)
     return ShiftFigures(
@@ -240,14 +268,91 @@ def shift_figures(
         by_priority=tuple(rows),
         referrals_total=int(referrals[0]),
         referrals_acknowledged=int(referrals[1]),
-        units_total=sum(unit_counts.values()),
-        units_busy=sum(n for s, n in unit_counts.items() if s in BUSY_STATUSES),
-        units_out_of_service=unit_counts.get(UnitStatus.OUT_OF_SERVICE.value, 0),
+        **_unit_counts(session),
         open_incidents=len(open_rows),
-        unacknowledged_handoffs=int(waiting or 0),
+        **_handoff_counts(session, window, now, handoff_overdue_s),
         overdue_timers=overdue,
         targets_source=goals.source,
+        calls_by_hour=calls_per_hour(
+            ((received, outcome or NO_OUTCOME) for outcome, _, _, received in calls),
+            window.zone,
+        ),
     )
+
+
+def _priority_figures(
+    priority: Priority,
+    incidents: Sequence[
+        Row[str, str, datetime, datetime | None, datetime | None, datetime | None]
+    ],
+    goals: Targets,
+) -> PriorityFigures:
+    """Answer-to-dispatch and call-to-on-scene figures of one priority.
+
+    Rows are (type, priority, call received, first dispatched, first on
+    scene, answered); dispatch counts from the answer, or from the call when
+    the answer time is unknown.
+    """
+    mine = [r for r in incidents if r[1] == priority.value]
+    goal = goals.for_priority(priority.value)
+    return PriorityFigures(
+        priority=priority.value,
+        incidents=len(mine),
+        answer_to_dispatch=duration_stats(
+            (s for r in mine if (s := _seconds(r[3], r[5] or r[2])) is not None),
+            goal.dispatch_s if goal else None,
+        ),
+        call_to_on_scene=duration_stats(
+            (s for r in mine if (s := _seconds(r[4], r[2])) is not None),
+            goal.on_scene_s if goal else None,
+        ),
+    )
+
+
+def _unit_counts(session: Session) -> dict[str, int]:
+    """The board now: all units, busy ones and those out of service."""
+    unit_counts = dict(
+        session.execute(select(Unit.status, func.count()).group_by(Unit.status)).all()
+    )
+    return {
+        "units_total": sum(unit_counts.values()),
+        "units_busy": sum(n for s, n in unit_counts.items() if s in BUSY_STATUSES),
+        "units_out_of_service": unit_counts.get(UnitStatus.OUT_OF_SERVICE.value, 0),
+    }
+
+
+def _handoff_counts(
+    session: Session,
+    window: ShiftWindow,
+    now: datetime,
+    handoff_overdue_s: int | None,
+) -> dict[str, int]:
+    """Hand-offs waiting and overdue now, and escalations inside the window.
+
+    Overdue means past the acknowledgement limit, or escalated when no
+    limit is given.
+    """
+    waiting = session.scalar(
+        select(func.count()).where(Handoff.status == HandoffStatus.REQUESTED)
+    )
+    late = select(func.count()).where(Handoff.status == HandoffStatus.REQUESTED)
+    if handoff_overdue_s is not None:
+        late = late.where(
+            Handoff.requested_at <= now - timedelta(seconds=handoff_overdue_s)
+        )
+    else:
+        late = late.where(Handoff.escalation_level > 0)
+    overdue_handoffs = session.scalar(late)
+    escalations = session.scalar(
+        select(func.count()).where(
+            HandoffEscalation.at >= window.start, HandoffEscalation.at < window.end
+        )
+    )
+    return {
+        "unacknowledged_handoffs": int(waiting or 0),
+        "overdue_handoffs": int(overdue_handoffs or 0),
+        "handoff_escalations": int(escalations or 0),
+    }
 
 
 def timer_overdue(

@@ -1,9 +1,10 @@
 """The handover report's content: what the next shift inherits, as data.
 
 :func:`build_handover` gathers the open incidents (with their state and what
-is pending), hand-offs still waiting for an agency, units out of service, the
-shift's :class:`~dispatch.reports.figures.ShiftFigures` and the notable
-events of the window. Rendering (rich, Markdown, HTML, PDF) lives in
+is pending), hand-offs still waiting for an agency, referrals not resolved,
+units out of service, the shift's
+:class:`~dispatch.reports.figures.ShiftFigures` and the notable events of the
+window. Rendering (rich, Markdown, HTML, PDF) lives in
 :mod:`dispatch.reports.render` and :mod:`dispatch.reports.pdf`.
 """
 
@@ -17,17 +18,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch.clock import ensure_utc
-from dispatch.enums import HandoffStatus, UnitStatus
-from dispatch.models import Assignment, Event, Handoff, Incident, Unit
+from dispatch.enums import HandoffStatus, ReferralStatus, UnitStatus
+from dispatch.models import Assignment, Event, Handoff, Incident, Referral, Unit
 from dispatch.reports.figures import (
     OPEN_STATUSES,
     ShiftFigures,
     shift_figures,
     timer_overdue,
 )
+from dispatch.reports.followup import (
+    FollowUpTargets,
+    HandoffAgencyRow,
+    ReferralFollowUpRow,
+    handoffs_by_agency,
+    referrals_by,
+)
 from dispatch.reports.shiftlog import summarise
 from dispatch.reports.targets import Targets, load_targets
 from dispatch.reports.window import ShiftWindow
+from dispatch.witness import Checkpoint
 
 #: Event kinds that always make the "notable events" list.
 NOTABLE_KINDS = frozenset(
@@ -68,6 +77,20 @@ class HandoffLine(_Frozen):
     requested_at: datetime
     waited_s: float
     escalated: bool
+    escalation_level: int = 0
+    overdue: bool = False
+
+
+class ReferralLine(_Frozen):
+    """A referral the agency has not resolved yet (carried into the next shift)."""
+
+    referral_id: int
+    agency: str
+    channel: str
+    reference: str | None
+    status: str
+    sent_at: datetime
+    waited_s: float
 
 
 class UnitLine(_Frozen):
@@ -101,6 +124,21 @@ class HandoverReport(_Frozen):
     handoffs: tuple[HandoffLine, ...]
     units_out: tuple[UnitLine, ...]
     notable: tuple[NotableLine, ...]
+    referrals: tuple[ReferralLine, ...] = ()
+    shift_id: int | None = None
+    """The stored shift this report closed (``None`` for a report on demand)."""
+    handed_over_by: str | None = None
+    """The supervisor who closed the shift, when this is the stored report."""
+    handoffs_by_agency: tuple[HandoffAgencyRow, ...] = ()
+    """Hand-offs of the window per agency: time to acknowledge, escalations."""
+    referrals_by_agency: tuple[ReferralFollowUpRow, ...] = ()
+    """Referrals of the window per agency: acknowledged, resolved, open, overdue."""
+    referrals_by_sector: tuple[ReferralFollowUpRow, ...] = ()
+    """The same per public-service sector."""
+    checkpoint: Checkpoint | None = None
+    """The journal's head, signed when the report was made (``None`` only for
+    an in-memory database, which has no witness). A copy kept with the report
+    anchors the journal even if the witness file is lost or cut short."""
 
 
 def _pending(status: str, units: list[tuple[str, str]], waiting: list[str]) -> str:
@@ -127,10 +165,23 @@ def build_handover(
     as_of: datetime | None = None,
     targets: Targets | None = None,
     title: str = "Handover report",
+    handoff_overdue_s: int | None = None,
+    followup_targets: FollowUpTargets | None = None,
 ) -> HandoverReport:
-    """Gather the handover report of ``window`` as at ``as_of``."""
+    """Gather the handover report of ``window`` as at ``as_of``.
+
+    A waiting hand-off is marked overdue once it has waited
+    ``handoff_overdue_s`` (without it: once it has escalated). Referrals count
+    as overdue past ``followup_targets`` (the console passes the pack's).
+    """
     goals = targets or load_targets()
-    figures = shift_figures(session, window, as_of=as_of, targets=goals)
+    figures = shift_figures(
+        session,
+        window,
+        as_of=as_of,
+        targets=goals,
+        handoff_overdue_s=handoff_overdue_s,
+    )
     now = figures.as_of
 
     incidents = session.scalars(
@@ -158,13 +209,20 @@ def build_handover(
     handoffs = []
     for handoff, number in handoff_rows:
         waiting_by_incident[handoff.incident_id].append(handoff.agency_code)
+        waited = (now - ensure_utc(handoff.requested_at)).total_seconds()
         handoffs.append(
             HandoffLine(
                 number=number,
                 agency=handoff.agency_code,
                 requested_at=handoff.requested_at,
-                waited_s=(now - ensure_utc(handoff.requested_at)).total_seconds(),
+                waited_s=waited,
                 escalated=handoff.escalated_at is not None,
+                escalation_level=handoff.escalation_level,
+                overdue=(
+                    waited >= handoff_overdue_s
+                    if handoff_overdue_s is not None
+                    else handoff.escalation_level > 0
+                ),
             )
         )
     open_lines = tuple(
@@ -205,6 +263,10 @@ def build_handover(
             .order_by(Unit.callsign)
         )
     )
+    follow = followup_targets or FollowUpTargets()
+    by_agency, by_sector = referrals_by(
+        session, window.start, window.end, follow, now=now
+    )
     return HandoverReport(
         title=title,
         window_label=window.label,
@@ -214,6 +276,33 @@ def build_handover(
         handoffs=tuple(handoffs),
         units_out=units_out,
         notable=notable_events(session, window),
+        referrals=open_referrals(session, now),
+        handoffs_by_agency=handoffs_by_agency(
+            session, window.start, window.end, follow
+        ),
+        referrals_by_agency=by_agency,
+        referrals_by_sector=by_sector,
+    )
+
+
+def open_referrals(session: Session, now: datetime) -> tuple[ReferralLine, ...]:
+    """Referrals sent or acknowledged but not resolved: the next shift follows up."""
+    rows = session.scalars(
+        select(Referral)
+        .where(Referral.status != ReferralStatus.RESOLVED)
+        .order_by(Referral.sent_at, Referral.id)
+    )
+    return tuple(
+        ReferralLine(
+            referral_id=r.id,
+            agency=r.agency_code,
+            channel=r.channel,
+            reference=r.reference_number,
+            status=r.status,
+            sent_at=r.sent_at,
+            waited_s=(now - ensure_utc(r.sent_at)).total_seconds(),
+        )
+        for r in rows
     )
 
 

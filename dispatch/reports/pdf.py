@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from dispatch.reports.charts import Chart, handover_charts
 from dispatch.reports.handover import HandoverReport
-from dispatch.reports.tables import TextTable, fmt_time, handover_tables
+from dispatch.reports.tables import TextTable, handover_heading, handover_tables
 
 _FOLD = str.maketrans(
     {"–": "-", "—": "-", "→": "->", "…": "...", "‘": "'", "’": "'", "“": '"', "”": '"'}
@@ -36,9 +37,17 @@ def _widths(table: TextTable, page_width: float) -> tuple[float, ...]:
 
 
 def tables_pdf(
-    title: str, heading: Sequence[str], tables: Sequence[TextTable]
+    title: str,
+    heading: Sequence[str],
+    tables: Sequence[TextTable],
+    *,
+    charts: Sequence[Chart] = (),
 ) -> bytes:
-    """A landscape A4 PDF with a title, heading lines and the tables."""
+    """A landscape A4 PDF with a title, heading lines, the tables and charts.
+
+    Charts (PNG drawn by matplotlib, loaded only when there is one) follow the
+    tables, two to a page, each as wide as the page allows.
+    """
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_title(latin1(title))
     pdf.set_creator("Siaga 112")
@@ -72,14 +81,31 @@ def tables_pdf(
                 row = grid.row()
                 for cell in values:
                     row.cell(latin1(cell))
+    _add_charts(pdf, charts, width)
     return bytes(pdf.output())
 
 
+def _add_charts(pdf: FPDF, charts: Sequence[Chart], width: float) -> None:
+    if not charts:
+        return
+    import io
+
+    from dispatch.reports.chart_draw import chart_png
+
+    # The PNG is 9 x 3.6 inches: keep its proportions, two fit on a page.
+    height = min(width * 3.6 / 9, (pdf.h - pdf.t_margin - pdf.b_margin - 8) / 2)
+    for index, chart in enumerate(charts):
+        if index % 2 == 0:
+            pdf.add_page()
+        pdf.image(io.BytesIO(chart_png(chart)), w=height * 9 / 3.6, h=height)
+        pdf.ln(4)
+
+
 def handover_pdf(report: HandoverReport) -> bytes:
-    """The handover report as PDF bytes."""
-    heading = [
-        f"Shift: {report.window_label}",
-        f"As at: {fmt_time(report.generated_at, report.figures.zone)} "
-        f"({report.figures.zone}); targets from the {report.figures.targets_source}",
-    ]
-    return tables_pdf(report.title, heading, handover_tables(report))
+    """The handover report as PDF bytes (tables, then charts)."""
+    return tables_pdf(
+        report.title,
+        handover_heading(report),
+        handover_tables(report),
+        charts=handover_charts(report),
+    )

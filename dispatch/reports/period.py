@@ -31,9 +31,28 @@ from dispatch.reports.figures import (
     duration_stats,
     shift_figures,
 )
-from dispatch.reports.render import rich_tables, tables_html, tables_markdown
-from dispatch.reports.tables import TextTable, figure_tables, fmt_seconds, fmt_share
-from dispatch.reports.targets import load_targets
+from dispatch.reports.followup import (
+    FollowUpTargets,
+    HandoffAgencyRow,
+    ReferralFollowUpRow,
+    followup_tables,
+    handoffs_by_agency,
+    referrals_by,
+)
+from dispatch.reports.render import (
+    PAGE_CSS,
+    rich_tables,
+    tables_html,
+    tables_markdown,
+)
+from dispatch.reports.tables import (
+    NOT_MEASURED,
+    TextTable,
+    figure_tables,
+    fmt_seconds,
+    fmt_share,
+)
+from dispatch.reports.targets import Targets, load_targets
 from dispatch.reports.window import period_window
 
 if TYPE_CHECKING:
@@ -102,6 +121,9 @@ class PeriodReport(_Frozen):
     kelurahan: tuple[KelurahanRow, ...]
     referrals_by_agency: tuple[ReferralRow, ...]
     referrals_by_sector: tuple[ReferralRow, ...]
+    handoffs_by_agency: tuple[HandoffAgencyRow, ...] = ()
+    followup_by_agency: tuple[ReferralFollowUpRow, ...] = ()
+    followup_by_sector: tuple[ReferralFollowUpRow, ...] = ()
 
 
 def build_period(
@@ -111,12 +133,47 @@ def build_period(
     *,
     settings: EngineSettings,
     as_of: datetime | None = None,
+    followup_targets: FollowUpTargets | None = None,
 ) -> PeriodReport:
-    """Gather the period report for local days ``first`` … ``last`` inclusive."""
+    """Gather the period report for local days ``first`` … ``last`` inclusive.
+
+    ``followup_targets`` (the pack's, from the console) decide which open
+    referrals count as overdue; without them the settings' defaults do.
+    """
     goals = load_targets()
     window = period_window(first, last, settings)
     when = as_of or window.end
     totals = shift_figures(session, window, as_of=when, targets=goals)
+    days = _day_rows(session, first, last, settings, when, goals)
+    start, end = window.start, window.end
+    kel_rows = _kelurahan_rows(session, start, end)
+    by_agency, by_sector = _referral_rows(session, start, end)
+    follow = followup_targets or FollowUpTargets.of(None, settings)
+    follow_agency, follow_sector = referrals_by(session, start, end, follow, now=when)
+    return PeriodReport(
+        handoffs_by_agency=handoffs_by_agency(session, start, end, follow),
+        followup_by_agency=follow_agency,
+        followup_by_sector=follow_sector,
+        first_day=first,
+        last_day=last,
+        zone=window.zone,
+        totals=totals,
+        days=days,
+        kelurahan=kel_rows,
+        referrals_by_agency=by_agency,
+        referrals_by_sector=by_sector,
+    )
+
+
+def _day_rows(
+    session: Session,
+    first: date,
+    last: date,
+    settings: EngineSettings,
+    when: datetime,
+    goals: Targets,
+) -> tuple[DayRow, ...]:
+    """One row per local day, each from that day's shift figures."""
     days = []
     day = first
     while day <= last:
@@ -137,8 +194,13 @@ def build_period(
             )
         )
         day += timedelta(days=1)
+    return tuple(days)
 
-    start, end = window.start, window.end
+
+def _kelurahan_rows(
+    session: Session, start: datetime, end: datetime
+) -> tuple[KelurahanRow, ...]:
+    """Calls, incidents and on-scene times per kelurahan; unknown place last."""
     calls = session.execute(
         select(Call.kelurahan, Call.outcome).where(
             Call.received_at >= start, Call.received_at < end
@@ -159,7 +221,7 @@ def build_period(
             on_scene[kel or UNKNOWN].append(
                 (ensure_utc(arrived) - ensure_utc(received)).total_seconds()
             )
-    kel_rows = tuple(
+    return tuple(
         KelurahanRow(
             kelurahan=name,
             calls=counts["calls"],
@@ -173,6 +235,14 @@ def build_period(
         )
     )
 
+
+def _referral_rows(
+    session: Session, start: datetime, end: datetime
+) -> tuple[tuple[ReferralRow, ...], tuple[ReferralRow, ...]]:
+    """Referrals sent, acknowledged and resolved, by agency and by sector.
+
+    Every sector has a row, even with nothing sent, so periods compare.
+    """
     names = dict(session.execute(select(Agency.code, Agency.short_name)).all())
     referrals = session.execute(
         select(
@@ -189,41 +259,32 @@ def build_period(
             bucket["sent"] += 1
             bucket["acknowledged"] += acked is not None
             bucket["resolved"] += resolved is not None
-    return PeriodReport(
-        first_day=first,
-        last_day=last,
-        zone=window.zone,
-        totals=totals,
-        days=tuple(days),
-        kelurahan=kel_rows,
-        referrals_by_agency=tuple(
-            ReferralRow(
-                key=code,
-                name=names.get(code, code),
-                sent=c["sent"],
-                acknowledged=c["acknowledged"],
-                resolved=c["resolved"],
-            )
-            for code, c in sorted(agency.items())
-        ),
-        referrals_by_sector=tuple(
-            ReferralRow(
-                key=key,
-                name=key.replace("_", " "),
-                sent=c["sent"],
-                acknowledged=c["acknowledged"],
-                resolved=c["resolved"],
-            )
-            for key, c in sector.items()
-        ),
+    by_agency = tuple(
+        ReferralRow(
+            key=code,
+            name=names.get(code, code),
+            sent=c["sent"],
+            acknowledged=c["acknowledged"],
+            resolved=c["resolved"],
+        )
+        for code, c in sorted(agency.items())
     )
+    by_sector = tuple(
+        ReferralRow(
+            key=key,
+            name=key.replace("_", " "),
+            sent=c["sent"],
+            acknowledged=c["acknowledged"],
+            resolved=c["resolved"],
+        )
+        for key, c in sector.items()
+    )
+    return by_agency, by_sector
 
 
 def period_for(services: DispatchService, first: date, last: date) -> PeriodReport:
-    """The period report through the service layer."""
-    return services.run_read(
-        lambda s: build_period(s, first, last, settings=services.settings)
-    )
+    """The period report through the service facade (its door checks)."""
+    return services.period_report(first, last)
 
 
 # -- tables ---------------------------------------------------------------------------
@@ -235,6 +296,12 @@ def _num(value: float | None, raw: bool, kind: str) -> str:
             return ""
         return f"{100 * value:.1f}" if kind == "share" else f"{value:.1f}"
     return fmt_share(value) if kind == "share" else fmt_seconds(value)
+
+
+def _answer(stats: DurationStats, value: float | None, raw: bool, kind: str) -> str:
+    if stats.not_measured:
+        return "" if raw else NOT_MEASURED
+    return _num(value, raw, kind)
 
 
 def period_tables(report: PeriodReport, *, raw: bool = False) -> list[TextTable]:
@@ -249,6 +316,7 @@ def period_tables(report: PeriodReport, *, raw: bool = False) -> list[TextTable]
             "prank share",
             "silent share",
             "incidents",
+            "answers measured",
             "answer median",
             "answered within target",
             "P1 answer to dispatch median",
@@ -262,8 +330,9 @@ def period_tables(report: PeriodReport, *, raw: bool = False) -> list[TextTable]
                 _num(d.prank_share, raw, "share"),
                 _num(d.silent_share, raw, "share"),
                 str(d.incidents),
-                _num(d.answer.median_s, raw, "s"),
-                _num(d.answer.share_within, raw, "share"),
+                f"{d.answer.count}/{d.answer.count + d.answer.unmeasured}",
+                _answer(d.answer, d.answer.median_s, raw, "s"),
+                _answer(d.answer, d.answer.share_within, raw, "share"),
                 _num(d.p1_answer_to_dispatch.median_s, raw, "s"),
                 _num(d.p1_call_to_on_scene.median_s, raw, "s"),
             )
@@ -310,6 +379,12 @@ def period_tables(report: PeriodReport, *, raw: bool = False) -> list[TextTable]
         kelurahan,
         referral_table("Referrals by agency", report.referrals_by_agency),
         referral_table("Referrals by sector", report.referrals_by_sector),
+        *followup_tables(
+            report.handoffs_by_agency,
+            report.followup_by_agency,
+            report.followup_by_sector,
+            raw=raw,
+        ),
     ]
 
 
@@ -326,11 +401,26 @@ def period_html(report: PeriodReport) -> str:
     """The period report as one HTML page."""
     import html
 
+    from dispatch.reports.chart_draw import charts_html
+    from dispatch.reports.charts import period_charts
+
     title = html.escape(_title(report))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{title}</title></head><body><h1>{title}</h1>\n"
-        f"{tables_html(period_tables(report))}\n</body></html>\n"
+        f"<title>{title}</title><style>{PAGE_CSS}</style></head>"
+        f"<body><h1>{title}</h1>\n"
+        f"{tables_html(period_tables(report))}\n"
+        f"{charts_html(period_charts(report))}\n</body></html>\n"
+    )
+
+
+def period_pdf(report: PeriodReport) -> bytes:
+    """The period report as PDF bytes: the tables, then the charts."""
+    from dispatch.reports.charts import period_charts
+    from dispatch.reports.pdf import tables_pdf
+
+    return tables_pdf(
+        _title(report), [], period_tables(report), charts=period_charts(report)
     )
 
 

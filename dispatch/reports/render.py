@@ -9,16 +9,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from dispatch.reports.charts import Chart, handover_charts
 from dispatch.reports.handover import HandoverReport
-from dispatch.reports.tables import TextTable, fmt_time, handover_tables
+from dispatch.reports.tables import TextTable, handover_heading, handover_tables
 
 
 def _heading_lines(report: HandoverReport) -> list[str]:
-    return [
-        f"Shift: {report.window_label}",
-        f"As at: {fmt_time(report.generated_at, report.figures.zone)} "
-        f"({report.figures.zone}); targets from the {report.figures.targets_source}",
-    ]
+    return handover_heading(report)
 
 
 def _md_cell(text: str) -> str:
@@ -48,11 +45,13 @@ def handover_markdown(report: HandoverReport) -> str:
     return "\n".join(head) + "\n\n" + tables_markdown(handover_tables(report))
 
 
-_CSS = """
+PAGE_CSS = """
 body{font-family:system-ui,sans-serif;margin:2em;color:#111}
 table{border-collapse:collapse;margin-bottom:1.5em}
 th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#eee}
+figure{margin:0 0 1.5em 0}figure svg{max-width:100%;height:auto}
+figcaption{font-size:.85em;color:#444}
 """
 
 
@@ -80,10 +79,22 @@ def handover_html(report: HandoverReport) -> str:
     lines = "".join(f"<li>{html.escape(line)}</li>" for line in _heading_lines(report))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(report.title)}</title><style>{_CSS}</style></head>"
+        f"<title>{html.escape(report.title)}</title><style>{PAGE_CSS}</style></head>"
         f"<body><h1>{html.escape(report.title)}</h1><ul>{lines}</ul>\n"
-        f"{tables_html(handover_tables(report))}\n</body></html>\n"
+        f"{tables_html(handover_tables(report))}\n"
+        f"{_charts_section(handover_charts(report))}\n</body></html>\n"
     )
+
+
+def _charts_section(charts: list[Chart]) -> str:
+    """The charts as inline SVG; matplotlib loads only here, when one is drawn."""
+    from dispatch.reports.chart_draw import charts_html
+
+    return charts_html(charts)
+
+
+#: Columns never cut or wrapped in rich output (besides each table's first).
+_WHOLE = frozenset({"incident", "unit"})
 
 
 def rich_tables(tables: Sequence[TextTable]) -> list[RenderableType]:
@@ -94,8 +105,14 @@ def rich_tables(tables: Sequence[TextTable]) -> list[RenderableType]:
             out.append(Text(f"{table.title}: {table.empty}", style="bold"))
             continue
         rich_table = Table(title=table.title, title_justify="left", expand=False)
-        for header in table.headers:
-            rich_table.add_column(header)
+        for index, header in enumerate(table.headers):
+            if index == 0 or header in _WHOLE:
+                # Identifiers (incident numbers, callsigns) are shown whole:
+                # a narrow terminal squeezes the other columns instead.
+                widest = max(len(header), *(len(row[index]) for row in table.rows))
+                rich_table.add_column(header, no_wrap=True, min_width=widest)
+            else:
+                rich_table.add_column(header)
         for row in table.rows:
             rich_table.add_row(*(Text(c) for c in row))
         out.append(rich_table)

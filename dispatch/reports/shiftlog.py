@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from dispatch.errors import NotFound
+from dispatch.keys import as_row_id
 from dispatch.models import Call, Event, Incident, Unit
 from dispatch.reports.window import ShiftWindow
 
@@ -87,9 +88,10 @@ def _filtered(session: Session, flt: LogFilter) -> list[ColumnElement[bool]]:
         where.append(kinds)
     if flt.incident:
         value = flt.incident.strip()
+        row_id = as_row_id(value)
         query = (
-            select(Incident.id).where(Incident.id == int(value))
-            if value.isdigit()
+            select(Incident.id).where(Incident.id == row_id)
+            if row_id is not None
             else select(Incident.id).where(Incident.number == value)
         )
         incident_id = session.scalar(query)
@@ -112,11 +114,53 @@ def _filtered(session: Session, flt: LogFilter) -> list[ColumnElement[bool]]:
             Event.call_id.in_(select(Call.id).where(Call.outcome == flt.outcome))
         )
     if flt.text:
-        needle = f"%{flt.text.strip()}%"
+        payload = cast(Event.payload, String)
         where.append(
-            or_(cast(Event.payload, String).ilike(needle), Event.kind.ilike(needle))
+            or_(
+                Event.kind.ilike(f"%{flt.text.strip()}%"),
+                *(payload.ilike(f"%{n}%") for n in search_needles(flt.text)),
+            )
         )
     return where
+
+
+_PHONE_CHARS = frozenset("0123456789+-() ./")
+
+
+def search_needles(text: str) -> list[str]:
+    """What to look for: the text, and a phone number the way it is stored.
+
+    Numbers are journaled in E.164 (``+6281...``) while people type them the
+    national way (``0813...``), often only the start of one: a whole number
+    is normalised with :mod:`dispatch.phone`, a partial one gets its national
+    ``0`` replaced by the country code.
+    """
+    needle = text.strip()
+    needles = [needle]
+    digits = "".join(ch for ch in needle if ch.isdigit() or ch == "+")
+    if not needle or set(needle) - _PHONE_CHARS or len(digits) < 4:
+        return needles
+    from dispatch.errors import InvalidInput
+    from dispatch.phone import DEFAULT_REGION, normalise_number
+
+    try:
+        whole = normalise_number(needle)
+    except InvalidInput:
+        whole = None
+    if whole is None:
+        import phonenumbers
+
+        code = phonenumbers.country_code_for_region(DEFAULT_REGION)
+        if digits.startswith("0"):
+            whole = f"+{code}{digits[1:]}"
+        elif digits.startswith(str(code)):
+            whole = f"+{digits}"
+        else:
+            whole = digits
+    for extra in (digits, whole):
+        if extra not in needles:
+            needles.append(extra)
+    return needles
 
 
 def log_entries(
@@ -175,11 +219,24 @@ def summarise(
         try:
             values = _safe(p)
             values.update(inc=inc, unit=unit, call=call_id)
+            if "channel" in p:  # by its name, never the stored code ("ulpim")
+                values["channel"] = _channel_name(str(p["channel"]))
             return text.format_map(values)
         except (KeyError, IndexError, ValueError):
             pass
     rest = ", ".join(f"{k}={v}" for k, v in sorted(p.items()) if v not in (None, ""))
     return f"{kind} {rest}".strip()
+
+
+def _channel_name(code: str) -> str:
+    from dispatch.catalogue import get_catalogue
+    from dispatch.enums import ReferralChannel
+
+    try:
+        channel = ReferralChannel(code)
+    except ValueError:  # an event older than the channel list: show what it says
+        return code
+    return get_catalogue().channels[channel].get("en")
 
 
 class _Missing(dict[str, Any]):
@@ -215,4 +272,9 @@ _SUMMARIES = {
     "handoff.acknowledged": "{agency} acknowledged incident {inc} ({by})",
     "handoff.escalated": "hand-off of incident {inc} to {agency} escalated "
     "after {waited_seconds} s",
+    "shift.opened": "shift {shift_id} opened ({starts_local})",
+    "shift.signed_on": "{operator} signed on to shift {shift_id} as {role}",
+    "shift.signed_off": "{operator} signed off from shift {shift_id}",
+    "shift.closed": "shift {shift_id} handed over: {incidents_carried} incidents "
+    "and {referrals_carried} referrals carried; report sha256 {report_sha256}",
 }

@@ -51,10 +51,30 @@ def fmt_time(value: datetime, zone: str) -> str:
     return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
+#: Shown where an interval could not be measured (no ring signal, for answers).
+NOT_MEASURED = "not measured"
+
+
+def fmt_count(stats: DurationStats) -> str:
+    """``12``, or ``3 (+9 not measured)`` when some items had no measurement."""
+    if stats.unmeasured:
+        return f"{stats.count} (+{stats.unmeasured} {NOT_MEASURED})"
+    return str(stats.count)
+
+
 def _stats_row(label: str, stats: DurationStats) -> tuple[str, ...]:
+    if stats.not_measured:
+        return (
+            label,
+            fmt_count(stats),
+            NOT_MEASURED,
+            NOT_MEASURED,
+            fmt_seconds(stats.target_s),
+            NOT_MEASURED,
+        )
     return (
         label,
-        str(stats.count),
+        fmt_count(stats),
         fmt_seconds(stats.median_s),
         fmt_seconds(stats.p90_s),
         fmt_seconds(stats.target_s),
@@ -79,6 +99,8 @@ def figure_tables(fig: ShiftFigures) -> list[TextTable]:
             ("open incidents", str(fig.open_incidents)),
             ("overdue timers", str(fig.overdue_timers)),
             ("unacknowledged hand-offs", str(fig.unacknowledged_handoffs)),
+            ("overdue hand-offs", str(fig.overdue_handoffs)),
+            ("hand-off escalations", str(fig.handoff_escalations)),
             ("units busy / total", f"{fig.units_busy} / {fig.units_total}"),
             ("units out of service", str(fig.units_out_of_service)),
         ),
@@ -106,7 +128,7 @@ def figure_tables(fig: ShiftFigures) -> list[TextTable]:
         "Times against targets",
         headers,
         (
-            _stats_row("answer (NENA: 90 % within target)", fig.answer),
+            _stats_row("ring to answer (NENA: 90 % within target)", fig.answer),
             *(
                 _stats_row(f"{row.priority} answer to dispatch", row.answer_to_dispatch)
                 for row in fig.by_priority
@@ -118,6 +140,33 @@ def figure_tables(fig: ShiftFigures) -> list[TextTable]:
         ),
     )
     return [summary, outcomes, by_type, by_priority, times]
+
+
+def handover_heading(report: HandoverReport) -> list[str]:
+    """The lines under the handover report's title: shift, time, who handed over."""
+    shift = f"Shift: {report.window_label}"
+    if report.shift_id is not None:
+        shift += f" (shift {report.shift_id})"
+    lines = [
+        shift,
+        f"As at: {fmt_time(report.generated_at, report.figures.zone)} "
+        f"({report.figures.zone}); targets from the {report.figures.targets_source}",
+    ]
+    if report.handed_over_by:
+        lines.append(f"Handed over by: {report.handed_over_by}")
+    checkpoint = report.checkpoint
+    if checkpoint is not None:
+        lines.append(
+            f"Journal checkpoint {checkpoint.seq}: event {checkpoint.event_id}, "
+            f"hash {checkpoint.hash}, signed {checkpoint.signature}"
+        )
+    else:
+        lines.append("Journal checkpoint: none (in-memory database, no witness)")
+    return lines
+
+
+#: How far a hand-off escalated, in the report's words.
+_ESCALATED = {1: "desk alarm", 2: "supervisor"}
 
 
 def handover_tables(report: HandoverReport) -> list[TextTable]:
@@ -148,10 +197,26 @@ def handover_tables(report: HandoverReport) -> list[TextTable]:
                 h.number,
                 h.agency,
                 fmt_time(h.requested_at, zone),
-                fmt_duration(h.waited_s),
-                "yes" if h.escalated else "no",
+                fmt_duration(h.waited_s) + (" OVERDUE" if h.overdue else ""),
+                _ESCALATED.get(h.escalation_level, "yes" if h.escalated else "no"),
             )
             for h in report.handoffs
+        ),
+    )
+    referrals = TextTable(
+        "Open referrals",
+        ("referral", "agency", "channel", "reference", "status", "sent", "waiting"),
+        tuple(
+            (
+                str(r.referral_id),
+                r.agency,
+                r.channel,
+                r.reference or "-",
+                r.status,
+                fmt_time(r.sent_at, zone),
+                fmt_duration(r.waited_s),
+            )
+            for r in report.referrals
         ),
     )
     units = TextTable(
@@ -170,10 +235,18 @@ def handover_tables(report: HandoverReport) -> list[TextTable]:
             for n in report.notable
         ),
     )
+    from dispatch.reports.followup import followup_tables
+
     return [
         open_incidents,
         handoffs,
+        referrals,
         units,
         *figure_tables(report.figures),
+        *followup_tables(
+            report.handoffs_by_agency,
+            report.referrals_by_agency,
+            report.referrals_by_sector,
+        ),
         notable,
     ]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from dispatch import triage_bridge
 from dispatch.enums import (
@@ -19,6 +19,7 @@ from dispatch.enums import (
 from dispatch.errors import AgencyNotFound, InvalidInput, InvalidTransition
 from dispatch.models import Agency, Call, CallDraft, Incident, NarrativeEntry, Referral
 from dispatch.phone import normalise_number
+from dispatch.referral_details import clean_details
 from dispatch.schemas import (
     CallerHistory,
     CallOpenInput,
@@ -31,6 +32,7 @@ from dispatch.schemas import (
     ReferralView,
 )
 from dispatch.services.base import ServiceBase
+from dispatch.services.rings import waiting_ring
 from dispatch.services.views import incident_columns
 
 #: Outcomes a call taker gives directly, without creating or attaching anything.
@@ -56,39 +58,70 @@ def _validated(model: type[Any], data: Any) -> Any:
         raise InvalidInput(f"{field}: {first['msg']}", field=field) from exc
 
 
-class CallServices(ServiceBase):
+#: The day's highest incident number (built once, with its cache key).
+_LATEST_NUMBER = select(func.max(Incident.number)).where(
+    Incident.number >= bindparam("low"), Incident.number < bindparam("high")
+)
+
+
+class CallService(ServiceBase):
     """Open, locate, classify and end calls."""
 
     def open_call(self, data: CallOpenInput | dict[str, Any] | None = None) -> CallView:
-        """Start a call: the call taker has picked up."""
+        """Start a call: the call taker has picked up.
+
+        On a terminal whose phone line is ringing (the ring feed said so), the
+        call takes that ring: the caller's number comes from the phone system
+        unless one was typed, and the ring time makes the answer interval a
+        measurement. Without a ring the answer interval is not measured.
+        """
         request: CallOpenInput = _validated(CallOpenInput, data or {})
         number = normalise_number(request.caller_number)
         now = self.clock.now()
-        received = request.received_at or now
-        if received.tzinfo is None:
-            raise InvalidInput(
-                "received_at must carry a time zone", field="received_at"
-            )
+        if request.rang_at is not None and request.rang_at.tzinfo is None:
+            raise InvalidInput("rang_at must carry a time zone", field="rang_at")
         with self._write() as session:
+            ring = (
+                waiting_ring(
+                    session, self.actor.terminal, now, self.settings.ring_take_seconds
+                )
+                if request.take_ring
+                else None
+            )
+            rang = ring.rang_at if ring else request.rang_at
+            rang = min(rang, now) if rang is not None else None
+            answered = now
+            if ring is not None and ring.answered_at is not None:
+                answered = min(ring.answered_at, now)
+            raw = request.caller_number
+            if number is None and ring is not None:
+                number, raw = ring.caller_number, ring.caller_number_raw
             call = Call(
-                received_at=min(received, now),
-                answered_at=now,
+                rang_at=rang,
+                received_at=rang or now,
+                answered_at=answered,
+                ring_line=ring.line if ring else None,
                 state=CallState.OPEN,
                 operator=self.actor.operator,
                 terminal=self.actor.terminal,
                 caller_number=number,
-                caller_number_raw=request.caller_number,
+                caller_number_raw=raw,
                 caller_name=request.caller_name,
                 answers={},
             )
             session.add(call)
             session.flush()
+            if ring is not None:
+                ring.call_id = call.id
             self._event(
                 session,
                 "call.opened",
                 call_id=call.id,
                 caller_number=number,
                 received_at=call.received_at,
+                rang_at=call.rang_at,
+                answered_at=call.answered_at,
+                line=call.ring_line,
             )
             return CallView.model_validate(call)
 
@@ -174,6 +207,8 @@ class CallServices(ServiceBase):
         return place
 
     def _apply_location(self, session: Any, call: Call, place: LocationInput) -> None:
+        if call.located_at is None:
+            call.located_at = self.clock.now()
         call.location_text = place.text
         call.lat, call.lon = place.lat, place.lon
         call.place_name = place.place_name
@@ -200,6 +235,8 @@ class CallServices(ServiceBase):
         result: triage_bridge.Classification,
         answers: dict[str, str],
     ) -> None:
+        if call.classified_at is None:
+            call.classified_at = self.clock.now()
         call.type_code = result.type_code
         call.determinant = result.determinant
         call.priority = result.priority
@@ -386,14 +423,17 @@ class CallServices(ServiceBase):
                     f"There is no agency {agency_code}.", field="agency_code"
                 )
             channel = request.channel or (
-                default.channel if default else ReferralChannel.SP4N_LAPOR
+                default.channel if default else self._preferred_channel(agency_code)
             )
+            details = clean_details(call.type_code, request.details)
             referral = Referral(
                 call_id=call.id,
                 agency_code=agency_code,
                 channel=channel,
                 reference_number=request.reference_number,
-                sector=default.sector if default else None,
+                sector=request.sector or (default.sector if default else None),
+                callback_requested=request.callback,
+                details=details,
                 type_code=call.type_code,
                 status=ReferralStatus.SENT,
                 sent_at=self.clock.now(),
@@ -411,8 +451,16 @@ class CallServices(ServiceBase):
                 reference=request.reference_number,
                 sector=referral.sector,
                 type_code=call.type_code,
+                details=sorted(details),
             )
             return ReferralView.model_validate(referral)
+
+    def _preferred_channel(self, agency_code: str) -> ReferralChannel:
+        """The first channel the pack lists for the agency (else SP4N-LAPOR!)."""
+        agency = self.pack.agency_by_code.get(agency_code)
+        if agency is not None and agency.channels:
+            return ReferralChannel(agency.channels[0])
+        return ReferralChannel.SP4N_LAPOR
 
     def close_call(
         self, call_id: int, outcome: CallOutcome | str, note: str | None = None
@@ -504,18 +552,19 @@ class CallServices(ServiceBase):
         call.outcome = outcome
         call.ended_at = self.clock.now()
         call.incident_id = incident_id
-        draft = session.get(CallDraft, call.id)
-        if draft is not None:
-            session.delete(draft)
+        # One statement whether or not a draft was saved (no look-up first).
+        session.execute(
+            delete(CallDraft)
+            .where(CallDraft.call_id == call.id)
+            .execution_options(synchronize_session=False)
+        )
 
     def _next_number(self, session: Any, now: datetime) -> str:
         local = now.astimezone(self.settings.zone)
         prefix = f"112-{local:%Y%m%d}-"
         # A range, not LIKE: it walks the unique index instead of every incident.
         latest = session.scalar(
-            select(func.max(Incident.number)).where(
-                Incident.number >= prefix, Incident.number < f"112-{local:%Y%m%d}."
-            )
+            _LATEST_NUMBER, {"low": prefix, "high": f"112-{local:%Y%m%d}."}
         )
         serial = int(latest.rsplit("-", 1)[1]) + 1 if latest else 1
         return f"{prefix}{serial:04d}"

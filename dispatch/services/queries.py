@@ -1,20 +1,32 @@
-"""Read-only services: the queue, the unit board, histories and the event feed."""
+"""Read-only services: queue, unit board, histories, duplicates, event feed."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
-from dispatch import journal
-from dispatch.enums import IncidentStatus
-from dispatch.models import Assignment, Event, Incident, Unit
+from dispatch import catalogue, journal
+from dispatch.duplicates import DuplicateQuery, OpenIncidentRef, find_duplicates
+from dispatch.enums import Determinant, IncidentStatus, Priority
+from dispatch.models import Assignment, Call, Event, Incident, Unit
+from dispatch.priority import (
+    QueueItem,
+    TimerTargets,
+    incident_timers,
+    is_promoted,
+    queue_key,
+)
 from dispatch.schemas import (
     AssignmentView,
+    DuplicateView,
     EventView,
     IncidentDetail,
     IncidentSummary,
+    QueueRow,
+    TimerView,
     UnitView,
 )
 from dispatch.services.base import ServiceBase
@@ -28,8 +40,131 @@ from dispatch.services.views import (
 OPEN_STATUSES = tuple(s.value for s in IncidentStatus if s.is_open)
 
 
-class QueryServices(ServiceBase):
+class QueryService(ServiceBase):
     """What terminals read."""
+
+    # -- queue -------------------------------------------------------------------
+
+    def queue(self) -> list[QueueRow]:
+        """Open incidents in the engine's dispatch order, with live timers."""
+        now = self.clock.now()
+        with self._read() as session:
+            incidents = session.scalars(
+                select(Incident).where(Incident.status.in_(OPEN_STATUSES))
+            ).all()
+            units = active_callsigns(session, [i.id for i in incidents])
+        cat = catalogue.get_catalogue()
+        keyed = []
+        for incident in incidents:
+            priority = Priority(incident.priority)
+            targets = TimerTargets.for_priority(
+                priority,
+                type_code=incident.type_code if incident.type_code in cat else None,
+                determinant=Determinant(incident.determinant),
+            )
+            item = QueueItem(
+                incident_id=incident.id,
+                priority=priority,
+                received_at=incident.call_received_at,
+                created_at=incident.created_at,
+                dispatch_target_s=targets.dispatch_s,
+                status=IncidentStatus(incident.status),
+            )
+            keyed.append((queue_key(item, now), incident, item, targets))
+        keyed.sort(key=lambda entry: entry[0])
+        rows = []
+        for position, (_, incident, item, targets) in enumerate(keyed, start=1):
+            timers = incident_timers(
+                now=now,
+                received_at=incident.call_received_at,
+                created_at=incident.created_at,
+                targets=targets,
+                first_assigned_at=incident.first_dispatched_at,
+                first_on_scene_at=incident.first_on_scene_at,
+                closed_at=incident.closed_at,
+            )
+            rows.append(
+                QueueRow(
+                    position=position,
+                    incident=incident_summary(
+                        incident, tuple(units.get(incident.id, ()))
+                    ),
+                    timers=tuple(
+                        TimerView(
+                            name=t.name,
+                            elapsed_s=t.elapsed_s,
+                            target_s=t.target_s,
+                            state=t.state.value,
+                            running=t.running,
+                        )
+                        for t in timers.all()
+                    ),
+                    worst_timer=timers.worst.value,
+                    promoted=is_promoted(item, now),
+                )
+            )
+        return rows
+
+    # -- duplicates ------------------------------------------------------------------
+
+    def duplicate_candidates(
+        self,
+        *,
+        lat: float | None,
+        lon: float | None,
+        type_code: str | None = None,
+        caller_number: str | None = None,
+        received_at: datetime | None = None,
+        limit: int = 5,
+    ) -> list[DuplicateView]:
+        """Open incidents a new call may duplicate, best first."""
+        now = self.clock.now()
+        with self._read() as session:
+            incidents = session.scalars(
+                select(Incident).where(Incident.status.in_(OPEN_STATUSES))
+            ).all()
+            numbers: dict[int, set[str]] = defaultdict(set)
+            for incident_id, number in session.execute(
+                select(Call.incident_id, Call.caller_number).where(
+                    Call.incident_id.in_([i.id for i in incidents]),
+                    Call.caller_number.is_not(None),
+                )
+            ):
+                if incident_id is not None and number is not None:
+                    numbers[incident_id].add(number)
+        refs = [
+            OpenIncidentRef(
+                id=i.id,
+                number=i.number,
+                type_code=i.type_code,
+                lat=i.lat,
+                lon=i.lon,
+                created_at=i.created_at,
+                caller_numbers=frozenset(numbers.get(i.id, ())),
+            )
+            for i in incidents
+        ]
+        by_id = {i.id: i for i in incidents}
+        query = DuplicateQuery(
+            lat=lat,
+            lon=lon,
+            type_code=type_code,
+            caller_e164=caller_number,
+            at=received_at or now,
+        )
+        return [
+            DuplicateView(
+                incident_id=c.incident_id,
+                number=c.number,
+                type_code=by_id[c.incident_id].type_code,
+                place_name=by_id[c.incident_id].place_name,
+                score=round(c.score, 3),
+                distance_m=None if c.distance_m is None else round(c.distance_m, 1),
+                age_s=round(c.age_s, 1),
+                reasons=tuple(r.code.value for r in c.reasons),
+            )
+            for c in find_duplicates(query, refs, now, limit=limit)
+        ]
 
     def open_incidents(self) -> list[IncidentSummary]:
         """Every open incident with its active units, oldest first."""

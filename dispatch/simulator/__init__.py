@@ -1,7 +1,7 @@
 """The simulator: a discrete-event day (or shift) of a 112 center on the real engine.
 
 ``simulate(SimulationConfig(...))`` draws a seeded stream of calls from a
-workload profile (:mod:`dispatch.simulator.profile`, ``blitar.toml``), runs
+workload profile (:mod:`dispatch.simulator.profile`, the pack's), runs
 them through :class:`~dispatch.services.DispatchService` on a simulated clock
 with one dispatch policy (:mod:`dispatch.simulator.policies`), and returns the
 figures (:mod:`dispatch.simulator.metrics`) together with the engine, so the
@@ -11,6 +11,7 @@ read afterwards (reports, tests). See ``docs/simulator.md``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -23,9 +24,10 @@ from dispatch.clock import FixedClock
 from dispatch.config import EngineSettings
 from dispatch.db import make_engine, read_session
 from dispatch.models import Call
-from dispatch.services import Actor, DispatchService
+from dispatch.principal import Principal, SystemRole
+from dispatch.services import DispatchService
 from dispatch.setup import init_database
-from dispatch.simulator.calls import CallSpec, PlaceSampler, generate_calls
+from dispatch.simulator.calls import CallSpec, PlaceSampler, Surge, generate_calls
 from dispatch.simulator.metrics import IncidentRecord, UnitRecord, summarise
 from dispatch.simulator.policies import (
     POLICY_NAMES,
@@ -79,12 +81,20 @@ class SimulationConfig:
     start: datetime | None = None
     """Aware start time; None = the shift change-over on DEFAULT_START_DATE."""
     profile: str | None = None
-    """Workload profile file; None = the shipped Blitar profile."""
+    """Workload profile file; None = the region pack's own (``simulation``)."""
     calls_per_day: float | None = None
     """Overrides the profile's base call volume (before ``rate_scale``)."""
     region_pack: str = "blitar"
+    surge: Surge | None = None
+    """A window of the run with the call rate multiplied (after ``rate_scale``)."""
 
     def __post_init__(self) -> None:
+        numbers = {"hours": self.hours, "rate_scale": self.rate_scale}
+        if self.calls_per_day is not None:
+            numbers["calls_per_day"] = self.calls_per_day
+        for name, number in numbers.items():
+            if not math.isfinite(number):
+                raise SimulationError(f"{name} must be a finite number")
         if self.hours <= 0:
             raise SimulationError("hours must be positive")
         if self.rate_scale < 0:
@@ -135,8 +145,15 @@ class SimulationResult:
                 "calls_per_day": cfg.calls_per_day,
                 "policy": cfg.policy,
                 "region_pack": cfg.region_pack,
-                "profile": cfg.profile or "blitar",
+                "profile": cfg.profile or cfg.region_pack,
                 "start": self.start.isoformat(),
+                "surge": None
+                if cfg.surge is None
+                else {
+                    "start_h": cfg.surge.start_h,
+                    "end_h": cfg.surge.end_h,
+                    "factor": cfg.surge.factor,
+                },
             },
             "calls": {
                 "total": sum(v for k, v in self.outcomes.items() if k != "duplicate")
@@ -178,7 +195,7 @@ def simulate(
     )
     start = _start(config, settings)
     clock = FixedClock(start)
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, settings=settings)
     _require_empty(engine)
     if _in_memory(engine):
         pack = seed_database(engine, clock=clock, pack_name=config.region_pack)
@@ -191,10 +208,10 @@ def simulate(
         engine,
         settings=settings,
         clock=clock,
-        actor=Actor("simulator", "sim-desk"),
+        principal=Principal("simulator", SystemRole.SIMULATOR, "sim-desk"),
         pack=pack,
     )
-    profile = load_profile(config.profile)
+    profile = load_profile(config.profile, pack=config.region_pack)
     if config.calls_per_day is not None:
         profile = profile.model_copy(
             update={
@@ -211,6 +228,7 @@ def simulate(
         rate_scale=config.rate_scale,
         start=start,
         zone=ZoneInfo(settings.timezone),
+        surge=config.surge,
     )
     loop = EventLoop(
         services,

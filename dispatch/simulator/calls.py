@@ -13,6 +13,7 @@ random numbers).
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,14 @@ from dispatch.enums import Determinant, Priority
 from dispatch.simulator.profile import WorkloadProfile
 from dispatch.triage import triage
 
-__all__ = ["CallSpec", "LevelChoice", "PlaceSampler", "generate_calls", "level_choices"]
+__all__ = [
+    "CallSpec",
+    "LevelChoice",
+    "PlaceSampler",
+    "Surge",
+    "generate_calls",
+    "level_choices",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +175,45 @@ class PlaceSampler:
         return kel.centroid_lat, kel.centroid_lon
 
 
+@dataclass(frozen=True)
+class Surge:
+    """A window of the run (hours after its start) with the call rate × ``factor``.
+
+    A flood or an earthquake multiplies the calls within an hour and for a
+    few hours, on top of the day's shape; ``--rate-scale`` scales the whole run.
+    """
+
+    start_h: float
+    end_h: float
+    factor: float
+
+    @classmethod
+    def parse(cls, text: str) -> Surge:
+        """``"10-13:4"`` → hours 10 to 13 of the run at 4× the rate.
+
+        Raises:
+            ValueError: not ``START-END:FACTOR`` with 0 <= START < END and
+                FACTOR >= 0 (numbers).
+        """
+        window, sep, factor = text.strip().partition(":")
+        first, dash, last = window.partition("-")
+        try:
+            surge = cls(float(first), float(last), float(factor))
+        except ValueError:
+            surge = None
+        if not (sep and dash and surge) or not all(
+            math.isfinite(v) for v in (surge.start_h, surge.end_h, surge.factor)
+        ):
+            raise ValueError(f"{text!r}: expected START-END:FACTOR, e.g. 10-13:4")
+        if not 0 <= surge.start_h < surge.end_h or surge.factor < 0:
+            raise ValueError(f"{text!r}: need 0 <= START < END and FACTOR >= 0")
+        return surge
+
+    def factor_at(self, t: float) -> float:
+        """The rate multiplier ``t`` seconds after the start."""
+        return self.factor if self.start_h * 3600 <= t < self.end_h * 3600 else 1.0
+
+
 def _arrivals(
     rng: np.random.Generator,
     profile: WorkloadProfile,
@@ -174,11 +221,12 @@ def _arrivals(
     hours: float,
     start: datetime,
     zone: ZoneInfo,
+    surge: Surge | None = None,
 ) -> list[float]:
     """Arrival times (seconds after ``start``) by thinning a Poisson process."""
     base_per_s = profile.volume.calls_per_day * rate_scale / 86_400.0
     hourly = profile.volume.hourly
-    peak = base_per_s * max(hourly)
+    peak = base_per_s * max(hourly) * max(1.0, surge.factor if surge else 1.0)
     horizon = hours * 3600.0
     if peak <= 0 or horizon <= 0:
         return []
@@ -189,7 +237,8 @@ def _arrivals(
         if t >= horizon:
             return times
         hour = (start + timedelta(seconds=t)).astimezone(zone).hour
-        if rng.random() * peak <= base_per_s * hourly[hour]:
+        level = base_per_s * hourly[hour] * (surge.factor_at(t) if surge else 1.0)
+        if rng.random() * peak <= level:
             times.append(t)
 
 
@@ -238,13 +287,15 @@ def generate_calls(
     rate_scale: float,
     start: datetime,
     zone: ZoneInfo,
+    surge: Surge | None = None,
 ) -> list[CallSpec]:
     """All calls of one run, in arrival order (deterministic for a seed)."""
     rng = np.random.default_rng(seed)
     shares = profile.outcomes.shares()
     handling = profile.handling_s
     calls: list[CallSpec] = []
-    for index, at in enumerate(_arrivals(rng, profile, rate_scale, hours, start, zone)):
+    arrivals = _arrivals(rng, profile, rate_scale, hours, start, zone, surge)
+    for index, at in enumerate(arrivals):
         outcome = _pick(rng, shares)
         number = f"08{int(rng.integers(11_000_000_00, 99_999_999_99))}"
         service_seed = int(rng.integers(2**31))

@@ -105,64 +105,82 @@ def summarise(
     inside = [i for i in incidents if i.received_s < period_s]
     by_priority: dict[str, Any] = {}
     for prio in sorted(Priority, key=lambda p: p.rank):
-        rows = [i for i in inside if i.priority == prio]
-        by_priority[prio.value] = _stats(
-            [i.response_s for i in rows],
-            [i.target_s for i in rows],
-            [
-                i.first_assigned_s - i.created_s
-                for i in rows
-                if i.first_assigned_s is not None
-            ],
+        by_priority[prio.value] = _group_stats(
+            [i for i in inside if i.priority == prio]
         )
-    by_priority["all"] = _stats(
-        [i.response_s for i in inside],
-        [i.target_s for i in inside],
+    by_priority["all"] = _group_stats(inside)
+    by_type: dict[str, Any] = {}
+    for unit_type in sorted({u.unit_type for u in units}):
+        by_type[unit_type] = _type_figures(unit_type, units, inside, period_s)
+    return {
+        "by_priority": by_priority,
+        "by_unit_type": by_type,
+        "queue": _queue(inside),
+    }
+
+
+def _group_stats(rows: Sequence[IncidentRecord]) -> dict[str, Any]:
+    """Response and queue-wait figures over a group of incidents."""
+    return _stats(
+        [i.response_s for i in rows],
+        [i.target_s for i in rows],
         [
             i.first_assigned_s - i.created_s
-            for i in inside
+            for i in rows
             if i.first_assigned_s is not None
         ],
     )
-    by_type: dict[str, Any] = {}
-    for unit_type in sorted({u.unit_type for u in units}):
-        mine = [u for u in units if u.unit_type == unit_type]
-        rows = [i for i in inside if unit_type in i.first_assigned_by_type]
-        responses = [
-            i.first_on_scene_by_type[unit_type] - i.received_s
-            if unit_type in i.first_on_scene_by_type
-            else None
-            for i in rows
-        ]
-        waits = [
-            i.first_assigned_by_type[unit_type] - i.created_s
-            for i in rows
-            if unit_type in i.first_assigned_by_type
-        ]
-        capacity = len(mine) * period_s
-        by_type[unit_type] = {
-            "units": len(mine),
-            **_stats(responses, [i.target_s for i in rows], waits),
-            "utilisation": _r(sum(u.busy_s for u in mine) / capacity, 4)
-            if capacity
-            else None,
-            "away_share": _r(sum(u.away_s for u in mine) / capacity, 4)
-            if capacity
-            else None,
-        }
+
+
+def _share(seconds: float, capacity: float) -> float | None:
+    """Seconds as a share of the type's capacity; None for no capacity."""
+    return _r(seconds / capacity, 4) if capacity else None
+
+
+def _type_figures(
+    unit_type: str,
+    units: Sequence[UnitRecord],
+    inside: Sequence[IncidentRecord],
+    period_s: float,
+) -> dict[str, Any]:
+    """One unit type's figures: its first-on-scene times and its utilisation."""
+    mine = [u for u in units if u.unit_type == unit_type]
+    rows = [i for i in inside if unit_type in i.first_assigned_by_type]
+    responses = [
+        i.first_on_scene_by_type[unit_type] - i.received_s
+        if unit_type in i.first_on_scene_by_type
+        else None
+        for i in rows
+    ]
+    waits = [
+        i.first_assigned_by_type[unit_type] - i.created_s
+        for i in rows
+        if unit_type in i.first_assigned_by_type
+    ]
+    capacity = len(mine) * period_s
+    return {
+        "units": len(mine),
+        **_stats(responses, [i.target_s for i in rows], waits),
+        "utilisation": _share(sum(u.busy_s for u in mine), capacity),
+        "away_share": _share(sum(u.away_s for u in mine), capacity),
+    }
+
+
+def _queue(inside: Sequence[IncidentRecord]) -> dict[str, Any]:
+    """The incident that waited longest for its first unit (ties: lowest id)."""
     longest = max(
         (i for i in inside if i.first_assigned_s is not None),
         key=lambda i: (i.first_assigned_s - i.created_s, -i.incident_id),  # type: ignore[operator]
         default=None,
     )
+    if longest is None:
+        return {
+            "longest_wait_s": None,
+            "longest_wait_incident": None,
+            "longest_wait_priority": None,
+        }
     return {
-        "by_priority": by_priority,
-        "by_unit_type": by_type,
-        "queue": {
-            "longest_wait_s": _r(longest.first_assigned_s - longest.created_s)  # type: ignore[operator]
-            if longest
-            else None,
-            "longest_wait_incident": longest.number if longest else None,
-            "longest_wait_priority": longest.priority.value if longest else None,
-        },
+        "longest_wait_s": _r(longest.first_assigned_s - longest.created_s),  # type: ignore[operator]
+        "longest_wait_incident": longest.number,
+        "longest_wait_priority": longest.priority.value,
     }

@@ -120,21 +120,39 @@ def _plan(incident: IncidentSummary) -> tuple[PlanSlot, ...]:
     return level.plan
 
 
-def open_needs(services: DispatchService) -> list[Need]:
-    """Open incidents that still need units (incident id order)."""
+#: What ``open_needs`` learnt of an incident's assignments, keyed by what
+#: changes whenever they change: (incident id, row version, active units).
+ServedCache = dict[tuple[int, int, tuple[str, ...]], list[str]]
+
+
+def open_needs(
+    services: DispatchService, served_cache: ServedCache | None = None
+) -> list[Need]:
+    """Open incidents that still need units (incident id order).
+
+    An incident whose active units do not fill its plan is looked at whole
+    (units that came and went count as served). A policy passes the same
+    ``served_cache`` every round, so an incident is read whole again only
+    after its assignments changed: at province size a few hundred incidents
+    stay open and this ran for each of them every round.
+    """
+    cache: ServedCache = {} if served_cache is None else served_cache
     out = []
-    types = {u.callsign: u.unit_type for u in services.units()}
     for incident in services.open_incidents():
         plan = _plan(incident)
-        active = [types[c] for c in incident.units if c in types]
+        active = [_unit_type(services, c) for c in incident.units]
         if not missing_slots(plan, active):
             continue
-        detail = services.incident(incident.id)
-        served = [
-            a.unit_type
-            for a in detail.assignments
-            if a.status != AssignmentStatus.CANCELLED
-        ]
+        key = (incident.id, incident.version, incident.units)
+        served = cache.get(key)
+        if served is None:
+            detail = services.incident(incident.id)
+            served = [
+                a.unit_type
+                for a in detail.assignments
+                if a.status != AssignmentStatus.CANCELLED
+            ]
+            cache[key] = served
         left = missing_slots(plan, served)
         if left:
             out.append(Need(incident, left))
@@ -153,6 +171,16 @@ def _position(services: DispatchService, unit: UnitView) -> tuple[float, float] 
     return (station.lat, station.lon) if station else None
 
 
+def _unit_type(services: DispatchService, callsign: str) -> str:
+    """A unit's type: the pack roster's (the simulator seeds the units from it).
+
+    A unit not on the roster is asked of the database. Reading all units
+    for every dispatch round cost a fifth of a second at province size.
+    """
+    unit = services.pack.unit_by_callsign.get(callsign)
+    return unit.unit_type if unit else services.unit(callsign).unit_type
+
+
 class ClosestIdlePolicy:
     """Nearest idle unit of the exact type, first come first served.
 
@@ -166,6 +194,7 @@ class ClosestIdlePolicy:
         self.include_returning = include_returning
         self.priority_order = priority_order
         self.name = "closest-free" if include_returning else "closest-idle"
+        self._served: ServedCache = {}
         exact = _compatibility()
         self._fit = UnitCompatibility(substitutes={}, implies=exact.implies)
 
@@ -178,7 +207,7 @@ class ClosestIdlePolicy:
         self, services: DispatchService, now: datetime
     ) -> list[AssignmentView]:
         """Fill each waiting incident's slots with the nearest free fitting unit."""
-        needs = open_needs(services)
+        needs = open_needs(services, self._served)
         if not needs:
             return []
         if self.priority_order:
@@ -187,11 +216,7 @@ class ClosestIdlePolicy:
             )
         else:
             needs.sort(key=lambda n: (n.incident.call_received_at, n.incident.id))
-        free = []
-        for unit in services.units():
-            pos = _position(services, unit)
-            if self._free(unit.status) and pos is not None:
-                free.append((unit, pos))
+        free = self._free_units(services)
         made: list[AssignmentView] = []
         taken: set[str] = set()
         model = services.travel_model
@@ -213,28 +238,53 @@ class ClosestIdlePolicy:
             order = sorted(
                 range(len(pool)), key=lambda i: (float(etas[i]), pool[i][0].callsign)
             )
+            units = [(pool[i][0], float(etas[i])) for i in order]
             for slot in need.slots:
                 for _ in range(slot.count):
-                    for i in order:
-                        unit = pool[i][0]
-                        if unit.callsign in taken or not self._fit.fits(
-                            unit.unit_type, frozenset(unit.capabilities), slot
-                        ):
-                            continue
-                        try:
-                            made.append(
-                                services.assign_unit(
-                                    incident.id,
-                                    unit.callsign,
-                                    eta_seconds=round(float(etas[i]), 1),
-                                    reason=self.name,
-                                )
-                            )
-                        except DispatchError:
-                            continue
-                        taken.add(unit.callsign)
-                        break
+                    made += self._nearest_fit(services, incident.id, slot, units, taken)
         return made
+
+    def _free_units(
+        self, services: DispatchService
+    ) -> list[tuple[UnitView, tuple[float, float]]]:
+        """The units this policy may send, with where they are now."""
+        free = []
+        for unit in services.units():
+            pos = _position(services, unit)
+            if self._free(unit.status) and pos is not None:
+                free.append((unit, pos))
+        return free
+
+    def _nearest_fit(
+        self,
+        services: DispatchService,
+        incident_id: int,
+        slot: PlanSlot,
+        units: list[tuple[UnitView, float]],
+        taken: set[str],
+    ) -> list[AssignmentView]:
+        """Assign the nearest untaken unit that fits ``slot`` (none if none can).
+
+        ``units`` is nearest first, with ETAs; a unit the service refuses is
+        passed over for the next.
+        """
+        for unit, eta in units:
+            if unit.callsign in taken or not self._fit.fits(
+                unit.unit_type, frozenset(unit.capabilities), slot
+            ):
+                continue
+            try:
+                made = services.assign_unit(
+                    incident_id,
+                    unit.callsign,
+                    eta_seconds=round(eta, 1),
+                    reason=self.name,
+                )
+            except DispatchError:
+                continue
+            taken.add(unit.callsign)
+            return [made]
+        return []
 
 
 class EnginePolicy:
@@ -243,19 +293,20 @@ class EnginePolicy:
     def __init__(self, *, batch: bool = True) -> None:
         self.batch = batch
         self.name = "engine" if batch else "engine-sequential"
+        self._served: ServedCache = {}
 
     def dispatch(
         self, services: DispatchService, now: datetime
     ) -> list[AssignmentView]:
         """Serve the waiting incidents the way the engine recommends."""
-        needs = {n.incident.id: n for n in open_needs(services)}
+        needs = {n.incident.id: n for n in open_needs(services, self._served)}
         if not needs:
             return []
         order = [r.incident.id for r in services.queue() if r.incident.id in needs]
         made: list[AssignmentView] = []
         if self.batch and len(order) >= 2:
             made += self._batch_step(services, now, [needs[i] for i in order])
-            needs = {n.incident.id: n for n in open_needs(services)}
+            needs = {n.incident.id: n for n in open_needs(services, self._served)}
             order = [
                 i
                 for i in order

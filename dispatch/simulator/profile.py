@@ -1,6 +1,7 @@
 """The simulator's workload profile: call volume, mix and service times, as data.
 
-A profile is a TOML file (``blitar.toml`` ships with the package) validated
+A profile is a TOML file (a region pack's ``simulation`` layer, e.g. the
+Blitar pack's ``simulation.toml``, or a file given with ``--profile``) validated
 by pydantic when loaded; every catalogue code it names is checked against the
 incident catalogue, so a typo fails at load time with the key that is wrong.
 The sources and assumptions behind the Blitar figures are in
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -159,26 +159,46 @@ class WorkloadProfile(_Frozen):
         )
 
 
-def load_profile(source: str | Path | None = None) -> WorkloadProfile:
-    """Load and validate a profile; ``None`` or ``"blitar"`` gives the shipped one."""
+def load_profile(
+    source: str | Path | None = None, *, pack: str | Path = "blitar"
+) -> WorkloadProfile:
+    """Load and validate a profile file; ``None`` gives the region pack's own.
+
+    ``"blitar"`` (what older reports recorded) means the Blitar pack's.
+
+    Raises:
+        ProfileError: the file is unreadable or invalid, or the pack has no
+            simulation profile.
+    """
     if source is None or source == "blitar":
-        return _shipped()
+        return _of_pack(str(pack) if source is None else "blitar")
     path = Path(source)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ProfileError(f"cannot read workload profile {path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ProfileError(
+            f"workload profile {path} is not UTF-8 text (byte {exc.start})"
+        ) from exc
     return _parse(text, str(path))
 
 
 @cache
-def _shipped() -> WorkloadProfile:
-    text = (
-        resources.files("dispatch.simulator")
-        .joinpath("blitar.toml")
-        .read_text(encoding="utf-8")
-    )
-    return _parse(text, "blitar.toml")
+def _of_pack(pack: str) -> WorkloadProfile:
+    from geodata.packs import PackError, load_city
+
+    try:
+        city = load_city(pack)
+    except PackError as exc:
+        raise ProfileError(str(exc)) from None
+    if city.simulation_profile is None:
+        raise ProfileError(
+            f"region pack {city.name} has no simulation profile (a 'simulation' "
+            "file in its manifest.toml); give one with --profile"
+        )
+    name, text = city.simulation_profile
+    return _parse(text, str(city.path / name))
 
 
 def _parse(text: str, name: str) -> WorkloadProfile:

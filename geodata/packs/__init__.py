@@ -5,6 +5,7 @@
 Packs are validated once and cached per folder.
 """
 
+from geodata.packs.city import CityData, load_city
 from geodata.packs.loader import (
     PACKS_DIR,
     Manifest,
@@ -25,6 +26,7 @@ from geodata.packs.models import (
     OutsidePlace,
     RegionPack,
     RoadGraph,
+    SectorTarget,
     Station,
     Street,
     TravelConstants,
@@ -38,6 +40,7 @@ __all__ = [
     "UNIT_TYPES",
     "Agency",
     "Capability",
+    "CityData",
     "Kecamatan",
     "Kelurahan",
     "Landmark",
@@ -47,12 +50,14 @@ __all__ = [
     "PackError",
     "RegionPack",
     "RoadGraph",
+    "SectorTarget",
     "Station",
     "Street",
     "TravelConstants",
     "Unit",
     "UnitType",
     "clear_cache",
+    "load_city",
     "load_pack",
     "resolve_pack_path",
 ]

@@ -12,13 +12,13 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from geodata.distance import EARTH_RADIUS_M, BBox, local_xy
+from geodata.distance import EARTH_RADIUS_M, BBox, BoxGrid, local_xy
 
 __all__ = [
     "CAPABILITIES",
@@ -72,6 +72,10 @@ Capability = Literal[
 ]
 #: The capability vocabulary.
 CAPABILITIES: tuple[str, ...] = Capability.__args__  # type: ignore[attr-defined]
+
+AgencyService = Literal[
+    "psap", "fire", "ems", "police", "sea_rescue", "mountain_rescue", "other"
+]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -162,8 +166,46 @@ class Agency(BaseModel):
     kind: Literal["emergency", "referral", "operator"]
     self_dispatching: bool
     phone: str | None = None
+    handoff_ack_target_s: int | None = Field(default=None, gt=0, le=3600)
+    """Seconds within which the agency should acknowledge a hand-off; past it
+    the hand-off escalates (none: the engine's ``handoff_escalation_seconds``)."""
+    referral_target_h: int | None = Field(default=None, gt=0, le=24 * 60)
+    """Hours within which a referral to the agency should be resolved; past it
+    the referral is flagged overdue (none: the engine's default)."""
 
-    _none = field_validator("phone", mode="before")(_blank_to_none)
+    service: AgencyService | None = None
+    """What the agency is, as the IANA ``urn:emergency:service:responder``
+    sub-service the EIDO export names (none: ``psap`` for the operator, else
+    ``other``)."""
+    channels: tuple[str, ...] = ()
+    """Referral channels the agency takes complaints through, preferred first
+    (``ulpim sp4n-lapor``); the dispatch catalogue checks the names."""
+
+    _none = field_validator(
+        "phone", "handoff_ack_target_s", "referral_target_h", "service", mode="before"
+    )(_blank_to_none)
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _split(cls, v: object) -> object:
+        if isinstance(v, str):
+            return tuple(v.split())
+        return v
+
+
+class SectorTarget(BaseModel):
+    """How long referrals in one sector may stay open before they are overdue.
+
+    Kept per sector (drinking water, sanitation, roads…) because what a caller
+    can wait for depends on the problem more than on the office: no drinking
+    water is urgent, a pothole less so. The engine checks the sector names
+    against its list when it starts.
+    """
+
+    model_config = _FROZEN
+    sector: str = Field(pattern=r"^[a-z][a-z_]*$")
+    referral_target_h: int = Field(gt=0, le=24 * 60)
+    note: str = ""
 
 
 class Station(BaseModel):
@@ -346,10 +388,19 @@ class RegionPack:
     lexicon: tuple[LexiconEntry, ...]
     travel: TravelConstants
     road_graph: RoadGraph | None
+    #: Per-sector referral follow-up targets (optional layer).
+    sector_targets: tuple[SectorTarget, ...] = ()
     #: Layers actually read (``"landmarks"``, ``"roads"``…).
     layers: frozenset[str] = field(default_factory=frozenset)
     #: Files listed as optional in the manifest but absent from the folder.
     missing_optional: tuple[str, ...] = ()
+    #: Local incident-catalogue additions/overrides, as plain data:
+    #: ``(file name, parsed TOML)`` in manifest order; dispatch validates them.
+    catalogue_overlay: tuple[tuple[str, dict[str, Any]], ...] = ()
+    #: Caller-speech vocabularies for the incident-type search.
+    speech_files: tuple[Path, ...] = ()
+    #: The pack's simulation workload profile ``(file name, TOML text)``.
+    simulation_profile: tuple[str, str] | None = None
 
     # -- lookups ---------------------------------------------------------
     @cached_property
@@ -378,6 +429,11 @@ class RegionPack:
         return {a.code: a for a in self.agencies}
 
     @cached_property
+    def sector_target_h(self) -> dict[str, int]:
+        """Referral follow-up targets (hours) keyed by sector."""
+        return {t.sector: t.referral_target_h for t in self.sector_targets}
+
+    @cached_property
     def unit_by_callsign(self) -> dict[str, Unit]:
         """Units keyed by callsign."""
         return {u.callsign: u for u in self.units}
@@ -402,6 +458,10 @@ class RegionPack:
         return tuple(out)
 
     @cached_property
+    def _poly_grid(self) -> BoxGrid:
+        return BoxGrid([p.bbox for p in self._polys])
+
+    @cached_property
     def _poly_by_code(self) -> dict[str, _Poly]:
         return {p.kelurahan.code: p for p in self._polys}
 
@@ -415,7 +475,8 @@ class RegionPack:
         """The kelurahan whose polygon contains the point, or ``None``."""
         if not (math.isfinite(lat) and math.isfinite(lon)):
             return None
-        for p in self._polys:
+        for i in self._poly_grid.candidates(lat, lon):
+            p = self._polys[i]
             if not p.bbox.contains(lat, lon):
                 continue
             if p.rings[0].contains(lat, lon) and not any(

@@ -15,13 +15,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pytest_benchmark.fixture import BenchmarkFixture
 
 from geodata.geocoder import OfflineGeocoder
 from geodata.packs import RegionPack, clear_cache, load_pack
 from geodata.travel import RoadNetworkTravelModel
 
 DATA = Path(__file__).parent.parent / "geodata" / "data"
-PHRASE_FILES = ("caller_phrases.csv", "caller_phrases_holdout.csv")
+PHRASE_FILES = (
+    "caller_phrases.csv",
+    "caller_phrases_holdout.csv",
+    "hard_phrases.csv",
+    "hard_phrases_holdout.csv",
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +63,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def test_geocode_phrase_set(
-    benchmark, geocoder: OfflineGeocoder, phrases: list[str]
+    benchmark: BenchmarkFixture, geocoder: OfflineGeocoder, phrases: list[str]
 ) -> None:
     """One round = every phrase of the caller set once (cold token cache first)."""
     per_query: list[float] = []
@@ -99,11 +105,15 @@ def test_geocode_phrase_set(
     )
 
 
-def test_geocode_one_typical_query(benchmark, geocoder: OfflineGeocoder) -> None:
+def test_geocode_one_typical_query(
+    benchmark: BenchmarkFixture, geocoder: OfflineGeocoder
+) -> None:
     benchmark(geocoder.lookup, "jl kalimantan dekat spbu")
 
 
-def test_geocode_keystrokes(benchmark, geocoder: OfflineGeocoder) -> None:
+def test_geocode_keystrokes(
+    benchmark: BenchmarkFixture, geocoder: OfflineGeocoder
+) -> None:
     """Typing 'depan rsud mardi waluyo' one character at a time."""
     text = "depan rsud mardi waluyo"
     prefixes = [text[:i] for i in range(3, len(text) + 1) if text[:i].strip()]
@@ -116,7 +126,9 @@ def test_geocode_keystrokes(benchmark, geocoder: OfflineGeocoder) -> None:
     benchmark.extra_info["keystrokes"] = len(prefixes)
 
 
-def test_reverse_geocode(benchmark, geocoder: OfflineGeocoder) -> None:
+def test_reverse_geocode(
+    benchmark: BenchmarkFixture, geocoder: OfflineGeocoder
+) -> None:
     rng = np.random.default_rng(5)
     pts = list(
         zip(
@@ -134,7 +146,9 @@ def test_reverse_geocode(benchmark, geocoder: OfflineGeocoder) -> None:
     benchmark.extra_info["points_per_round"] = len(pts)
 
 
-def test_eta_300_units_warm(benchmark, pack: RegionPack, units_300: np.ndarray) -> None:
+def test_eta_300_units_warm(
+    benchmark: BenchmarkFixture, pack: RegionPack, units_300: np.ndarray
+) -> None:
     """The recommender's case: one incident re-ranked (shortest-path tree cached)."""
     model = RoadNetworkTravelModel(pack)
     types = ["AMBULANCE", "FIRE_ENGINE", "POLICE_PATROL"] * 100
@@ -145,7 +159,7 @@ def test_eta_300_units_warm(benchmark, pack: RegionPack, units_300: np.ndarray) 
 
 
 def test_eta_300_units_new_incident(
-    benchmark, pack: RegionPack, units_300: np.ndarray
+    benchmark: BenchmarkFixture, pack: RegionPack, units_300: np.ndarray
 ) -> None:
     """A new incident each time (one Dijkstra); unit positions as last time."""
     model = RoadNetworkTravelModel(pack, cache_size=1)
@@ -169,7 +183,7 @@ def test_eta_300_units_new_incident(
 
 
 def test_eta_300_units_moved_new_incident(
-    benchmark, pack: RegionPack, units_300: np.ndarray
+    benchmark: BenchmarkFixture, pack: RegionPack, units_300: np.ndarray
 ) -> None:
     """Worst case: a new incident and every unit moved (no cache helps)."""
     model = RoadNetworkTravelModel(pack, cache_size=1)
@@ -187,14 +201,14 @@ def test_eta_300_units_moved_new_incident(
     benchmark(run)
 
 
-def test_eta_single(benchmark, pack: RegionPack) -> None:
+def test_eta_single(benchmark: BenchmarkFixture, pack: RegionPack) -> None:
     model = RoadNetworkTravelModel(pack)
     benchmark(
         model.eta, (-8.1065913, 112.1803239), (-8.0851231, 112.1760710), "FIRE_ENGINE"
     )
 
 
-def test_pack_load(benchmark) -> None:
+def test_pack_load(benchmark: BenchmarkFixture) -> None:
     """Cold load of the whole Blitar pack (manifest, CSVs, polygons, road graph)."""
 
     def run() -> RegionPack:
@@ -205,6 +219,6 @@ def test_pack_load(benchmark) -> None:
     assert len(pack.kelurahan) == 21
 
 
-def test_geocoder_build(benchmark, pack: RegionPack) -> None:
+def test_geocoder_build(benchmark: BenchmarkFixture, pack: RegionPack) -> None:
     """Building the name index (once per process)."""
     benchmark(OfflineGeocoder, pack)

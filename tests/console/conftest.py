@@ -10,12 +10,15 @@ from typing import Any
 import pytest
 
 from console.app import SiagaApp
+from console.bindings import set_narrow
 from console.config import ConsoleSettings
 from console.i18n import set_language
 from dispatch.clock import FixedClock
 from dispatch.db import make_engine
+from dispatch.enums import Role
 from dispatch.services import DispatchService
 from dispatch.setup import init_database
+from dispatch.testing import principal_for
 
 
 def make_services(
@@ -30,7 +33,22 @@ def make_services(
     settings = ConsoleSettings(
         database_url=url, terminal=terminal, operator=f"op-{terminal}"
     )
-    return DispatchService(engine, settings=settings, clock=clock)
+    # Signed on as a supervisor, who may take every desk action the tests drive.
+    principal = principal_for(
+        Role.SUPERVISOR, operator=settings.operator, terminal=terminal
+    )
+    return DispatchService(engine, settings=settings, clock=clock, principal=principal)
+
+
+@pytest.fixture(autouse=True)
+def _wide_footer_between_tests() -> Iterator[None]:
+    """The footer's narrow mode is process state (like the language): reset it.
+
+    An app run at 80 columns leaves it on; a screen hosted by another test
+    app (no resize handling) would then render with narrow labels.
+    """
+    yield
+    set_narrow(False)
 
 
 @pytest.fixture
@@ -58,7 +76,9 @@ def make_app(services: DispatchService) -> Iterator[Callable[..., SiagaApp]]:
             language=language,
             **extra,
         )
-        return SiagaApp(target, settings, follow=follow)
+        # Signed on already, as the services' principal (a supervisor can do
+        # every desk action); tests of the sign-on screen build their own app.
+        return SiagaApp(target, settings, follow=follow, principal=target.principal)
 
     yield build
     set_language("id")

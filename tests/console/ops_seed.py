@@ -20,7 +20,9 @@ from console.messages import JournalAdvanced
 from dispatch.clock import FixedClock
 from dispatch.config import EngineSettings
 from dispatch.db import make_engine
+from dispatch.enums import Role
 from dispatch.errors import InvalidInput
+from dispatch.principal import Principal
 from dispatch.schemas import IncidentDetail
 from dispatch.services import DispatchService
 from dispatch.setup import init_database
@@ -49,7 +51,11 @@ def make_services(
     engine = make_engine(url)
     init_database(engine, pack_name="blitar", demo=True, clock=clock)
     settings = EngineSettings(
-        database_url=url, language=language, operator="op1", terminal="desk-1"
+        # The demo supervisor: looked up in the operators table like a desk does.
+        database_url=url,
+        language=language,
+        operator="supervisor",
+        terminal="desk-1",
     )
     return DispatchService(engine, settings=settings, clock=clock)
 
@@ -140,3 +146,10 @@ async def settle(app: App[Any], pilot: Any, rounds: int = 3) -> None:
         with contextlib.suppress(WorkerCancelled):
             await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def unit_principal(services: DispatchService, callsign: str) -> Principal:
+    """A responder of ``callsign`` signed on already (tests skip the sign-on screen)."""
+    return Principal(
+        services.actor.operator, Role.RESPONDER, services.actor.terminal, callsign
+    )

@@ -126,3 +126,38 @@ async def test_unit_status_is_recorded_from_the_unit_board(
         await settle(app, pilot)
         assert isinstance(app.screen, BoardScreen)
         assert services.unit(callsign).status == UnitStatus.OUT_OF_SERVICE
+
+
+async def test_a_close_typed_in_one_burst_lands_in_its_fields(
+    make_app: Any, services: DispatchService
+) -> None:
+    """'c', a filter, Enter, a note, Enter arriving together, before the dialog exists.
+
+    The filter must be applied before Enter reads the list (a stale list would
+    close with the first disposition), and the note must land in the note
+    field that Enter moved to, not in the filter.
+    """
+    from tests.console.keyburst import burst, drained, text_keys
+
+    incident = _incident(services, "Pasar Legi", -8.099021, 112.1583137)
+    services.assign_unit(incident.id, "AMB-01")
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open_board(app, pilot)
+        labels = [f"{code} {name}".casefold() for code, name in app.dispositions()]
+        code = next(
+            c
+            for c, _name in reversed(app.dispositions())
+            if next(lab for lab in labels if c.casefold() in lab).startswith(
+                c.casefold() + " "
+            )
+        )
+        assert code != app.dispositions()[0][0]
+        burst(app, ["c", *text_keys(code), "enter", *text_keys("dua korban"), "enter"])
+        await drained(app, pilot)
+        await settle(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+        closed = services.incident(incident.id)
+        assert closed.status == IncidentStatus.CLOSED
+        assert closed.disposition == code
+        assert any("dua korban" in line.text for line in closed.narrative)

@@ -11,7 +11,14 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("dispatch.simulator", "scipy", "fpdf")
+HEAVY = (
+    "dispatch.simulator",
+    "scipy",
+    "fpdf",
+    "matplotlib",
+    "plotext",
+    "textual_plotext",
+)
 
 
 def _modules_after(statement: str) -> set[str]:
@@ -30,4 +37,20 @@ def test_import_console_cli_skips_heavy_modules():
         if any(name == h or name.startswith(h + ".") for h in HEAVY)
     )
     assert "console.cli" in loaded
+    assert heavy == []
+
+
+def test_screens_load_no_plotting_library_until_a_chart_is_drawn():
+    """The supervisor screen and the reports import charts' data, not a plotter."""
+    loaded = _modules_after(
+        "import console.app, console.screens.supervisor, "
+        "console.widgets.chart_panel, dispatch.reports.render, "
+        "dispatch.reports.period, dispatch.reports.pdf"
+    )
+    heavy = sorted(
+        name
+        for name in loaded
+        if any(name == h or name.startswith(h + ".") for h in HEAVY[3:])
+    )
+    assert "console.widgets.chart_panel" in loaded
     assert heavy == []

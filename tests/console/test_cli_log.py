@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from console.cli import main
 from tests.dispatch.reports_day import DayGenerator, make_database
@@ -21,16 +22,17 @@ def db_url(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("SIAGA_CONFIG_FILE", str(tmp_path / "absent.toml"))
+    monkeypatch.delenv("SIAGA_CONFIG_FILE", raising=False)
+    monkeypatch.setenv("SIAGA_OPERATOR", "supervisor")  # the shift log is theirs
     monkeypatch.setenv("SIAGA_ARCHIVE_DIR", str(tmp_path / "archive"))
 
 
-def run(*args):
+def run(*args: str) -> Result:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result
 
 
-def _lines(output):
+def _lines(output: str) -> list[Any]:
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
@@ -112,6 +114,25 @@ def test_log_filters_by_incident_unit_and_text(db_url):
     )
     assert text
     assert all("smoke" in json.dumps(e["payload"]) for e in text)
+
+
+def test_log_text_finds_numbers_typed_the_national_way(db_url):
+    everything = _lines(run("--db", db_url, "log", "--all", "--json").output)
+    stored = next(
+        e["payload"]["caller_number"]
+        for e in everything
+        if e["kind"] == "call.opened" and e["payload"].get("caller_number")
+    )
+    assert stored.startswith("+62")
+    national = "0" + stored[3:]
+    mentioning = {e["id"] for e in everything if stored in json.dumps(e["payload"])}
+    # The whole number, its first digits, and a dashed start, as people type them.
+    for typed in (national, national[:9], f"{national[:4]}-{national[4:8]}"):
+        digits = typed.replace("-", "")
+        result = run("--db", db_url, "log", "--all", "--json", "--text", typed)
+        found = _lines(result.output)
+        assert mentioning <= {e["id"] for e in found}, typed
+        assert all("+62" + digits[1:] in json.dumps(e["payload"]) for e in found)
 
 
 def test_log_table_shows_who_when_where(db_url):

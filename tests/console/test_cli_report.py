@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from console.cli import main
-from dispatch.reports import handover_for, shift_for_date
+from dispatch.reports import HandoverReport, handover_for, shift_for_date
 from dispatch.reports.tables import fmt_seconds, fmt_share
-from tests.dispatch.reports_day import DayGenerator, make_database
+from tests.conftest import file_mode
+from tests.dispatch.reports_day import DAY_START, DayGenerator, make_database
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +31,15 @@ def day(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("SIAGA_CONFIG_FILE", str(tmp_path / "absent.toml"))
+    monkeypatch.delenv("SIAGA_CONFIG_FILE", raising=False)
+    monkeypatch.setenv("SIAGA_OPERATOR", "supervisor")  # the shift log is theirs
 
 
-def run(*args):
+def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def _figures_text(report):
+def _figures_text(report: HandoverReport) -> Iterator[str]:
     fig = report.figures
     yield str(fig.calls_total)
     yield fmt_share(fig.prank_share)
@@ -101,6 +104,27 @@ def test_handover_files_md_html_pdf(day, tmp_path):
         assert line.number in squashed
 
 
+def test_report_files_are_owner_only(day, tmp_path, open_umask):
+    url, _ = day
+    out = tmp_path / "reports" / "handover"
+    args = ["--db", url, "report", "handover", "--shift", "2026-11-27"]
+    result = run(*args, "--out", str(out), "-q")
+    assert result.exit_code == 0, result.output
+    assert file_mode(tmp_path / "reports") == 0o700
+    assert file_mode(out) == 0o700
+    assert sorted(file_mode(p) for p in out.iterdir()) == [0o600, 0o600, 0o600]
+    period = tmp_path / "period"
+    csv = tmp_path / "period.csv"
+    result = run(
+        "--db", url, "report", "period", "--from", "2026-11-27", "--to", "2026-11-27",
+        "--out", str(period), "--csv", str(csv), "-q",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert file_mode(period) == 0o700
+    assert {file_mode(p) for p in period.iterdir()} == {0o600}
+    assert file_mode(csv) == 0o600
+
+
 def test_only_some_formats(day, tmp_path):
     url, _ = day
     result = run(
@@ -118,3 +142,27 @@ def test_only_some_formats(day, tmp_path):
     )
     assert result.exit_code == 0
     assert [p.suffix for p in tmp_path.iterdir()] == [".md"]
+
+
+def test_handover_of_a_closed_shift_is_the_stored_report(tmp_path):
+    path = tmp_path / "closed.db"
+    services, clock = make_database(path)
+    clock.set(DAY_START + timedelta(hours=3))
+    services.open_shift()
+    DayGenerator(services, clock, seed=5, calls=12, hours=2).run()
+    clock.set(DAY_START + timedelta(hours=23))
+    closed = services.as_actor("sari", "sup-1").close_shift()
+    clock.set(DAY_START + timedelta(hours=25))  # later work is not in the report
+    services.open_call({})
+    url = "sqlite:///" + str(path)
+    result = CliRunner().invoke(
+        main,
+        ["--db", url, "report", "handover", "--shift", "2026-11-27", "--json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    stored = services.stored_handover(closed.shift.starts_at)
+    assert stored is not None
+    assert json.loads(result.stdout) == json.loads(stored.model_dump_json())
+    assert json.loads(result.stdout)["handed_over_by"] == "sari"
+    assert f"sha256 {closed.shift.report_sha256}" in result.stderr

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from console.screens.map import MapScreen
-from console.widgets.region_map import ZOOM_LEVELS, RegionMap, rasterise
+from console.widgets.map_draw import ZOOM_LEVELS, rasterise
+from console.widgets.map_labels import LabelPlacer
+from console.widgets.region_map import RegionMap
 from dispatch.services import DispatchService
 from tests.console.ops_seed import (
     ALUN_ALUN,
@@ -123,3 +125,40 @@ def test_rasterise_draws_a_closed_outline() -> None:
     assert sorted(cells) == [0, 1, 2, 3, 4, 5]
     assert max(max(row) for row in cells.values()) == 10
     assert cells[2] == {0: cells[2][0], 10: cells[2][10]}  # only the sides inside
+
+
+def test_crowded_labels_never_share_a_cell() -> None:
+    """Ten incidents and ten units on one spot, over a kelurahan name."""
+    placer = LabelPlacer(40, 12)
+    for n in range(10):
+        placer.place("incident", f"I{n}", (f"P1 FIRE-HOUSE{n}", "P1"), 10, 6)
+    for n in range(10):
+        placer.place("unit", f"U{n}", (f"→AMB-0{n}", "→"), 10, 6)
+    placer.place("kelurahan", "K", ("Sukorejo",), 8, 6, required=False)
+    placer.place("station", "S", ("⌂",), 10, 6, required=False)
+    seen: dict[tuple[int, int], str] = {}
+    for label in placer.placed:
+        for cell in label.cells():
+            assert cell not in seen, (label, seen[cell])
+            seen[cell] = label.key
+    keys = {label.key for label in placer.placed}
+    assert {f"I{n}" for n in range(10)} <= keys  # every incident is on the map
+    assert {f"U{n}" for n in range(10)} <= keys
+    assert placer.crowded == 0
+    assert all(0 <= label.row < 12 for label in placer.placed)
+
+
+async def test_map_labels_do_not_overlap_on_screen(tmp_path: Path) -> None:
+    services = make_services(tmp_path)
+    for _ in range(6):
+        new_incident(services)
+    host = OpsHost(services, MapScreen())
+    async with host.run_test(size=(80, 24)) as pilot:
+        await settle(host, pilot)
+        region_map = host.screen.query_one(RegionMap)
+        seen: set[tuple[int, int]] = set()
+        for label in region_map.labels():
+            cells = {c for c in label.cells() if 0 <= c[1] < 80}
+            assert not cells & seen, label
+            seen |= cells
+        assert len(_labels(region_map, "incident")) == 6

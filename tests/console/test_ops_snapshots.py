@@ -15,7 +15,13 @@ import pytest
 from console.responder import ResponderApp
 from console.screens.map import MapScreen
 from console.screens.supervisor import SupervisorScreen
-from tests.console.ops_seed import OpsHost, make_services, new_incident, settle
+from tests.console.ops_seed import (
+    OpsHost,
+    make_services,
+    new_incident,
+    settle,
+    unit_principal,
+)
 from tests.console.test_supervisor import seed_shift
 
 SIZES = [(80, 24), (160, 48)]
@@ -36,8 +42,13 @@ def test_responder_snapshot(
     services = make_services(tmp_path, language=language)
     new_incident(services, units=("AMB-01",))
     services.clock.advance(120)  # type: ignore[attr-defined]
+    unit_services = services.as_actor("AMB-01")
     app = ResponderApp(
-        services.as_actor("AMB-01"), "AMB-01", follow_interval=3600, language=language
+        unit_services,
+        "AMB-01",
+        follow_interval=3600,
+        language=language,
+        principal=unit_principal(unit_services, "AMB-01"),
     )
     assert snap_compare(app, terminal_size=size, run_before=_settled)
 

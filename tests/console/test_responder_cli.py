@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from console.cli import main
 
 
-def test_unit_command_refuses_unknown_callsign(tmp_path: Path) -> None:
+def test_unit_command_refuses_unknown_callsign(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIAGA_OPERATOR", "responder")  # the demo crew account
     url = "sqlite:///" + str(tmp_path / "cli.db")
     runner = CliRunner()
     assert runner.invoke(main, ["init", "--db", url]).exit_code == 0

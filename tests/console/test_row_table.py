@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
@@ -56,9 +58,9 @@ async def test_row_table_moving_the_cursor_renders_only_two_rows():
         rendered: list[object] = []
         render_row = fast._render_line_in_row
 
-        def counting(*args: object, **kwargs: object) -> object:
+        def counting(*args: Any, **kwargs: Any) -> Any:
             rendered.append(args[0])
-            return render_row(*args, **kwargs)  # type: ignore[arg-type]
+            return render_row(*args, **kwargs)
 
         fast._render_line_in_row = counting  # type: ignore[method-assign]
         fast.move_cursor(row=3, animate=False)

@@ -104,6 +104,8 @@ async def test_log_search_filter_and_handover_export(tmp_path: Path) -> None:
         await settle(app, pilot)
         written = sorted(p.suffix for p in tmp_path.glob("handover-*"))
         assert written == [".html", ".md"]
+        modes = {p.stat().st_mode & 0o777 for p in tmp_path.glob("handover-*")}
+        assert modes == {0o600}
 
 
 async def test_new_events_extend_the_log_and_queue(tmp_path: Path) -> None:
@@ -120,3 +122,64 @@ async def test_new_events_extend_the_log_and_queue(tmp_path: Path) -> None:
         assert log.row_count > before
         queue = screen.query_one("#queue", DataTable)
         assert [row.key.value for row in queue.ordered_rows] == [str(incident.id)]
+
+
+async def test_charts_tab_draws_the_reports_charts(tmp_path: Path) -> None:
+    from textual_plotext import PlotextPlot
+
+    from dispatch.reports.charts import handover_charts
+
+    services = make_services(tmp_path)
+    seed_shift(services)
+    app = OpsHost(services, SupervisorScreen(export_dir=tmp_path), language="en")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SupervisorScreen)
+        assert not screen.query(PlotextPlot)  # nothing drawn before the tab
+        await pilot.press("7")
+        await settle(app, pilot)
+        assert screen.overview is not None
+        charts = handover_charts(screen.overview.report)
+        plots = list(screen.query(PlotextPlot))
+        assert [p.id for p in plots] == [f"chart-{c.key}" for c in charts]
+        hourly = screen.query_one("#chart-calls-per-hour", PlotextPlot)
+        shown = hourly.plt.build()
+        assert "Calls per hour by outcome" in shown
+        assert "prank" in shown
+        assert "silent" in shown
+        times = screen.query_one("#chart-times-vs-targets", PlotextPlot)
+        assert "target" in times.plt.build()
+
+
+def test_chart_words_follow_the_console_language() -> None:
+    from textual_plotext.plot import Plot
+
+    from console.i18n import current_language, set_language
+    from console.widgets.chart_panel import draw_chart
+    from dispatch.reports.charts import Chart, Series
+
+    chart = Chart(
+        key="calls-per-hour",
+        title="Calls per hour by outcome (Asia/Jakarta)",
+        categories=("07", "08"),
+        series=(
+            Series(name="prank", values=(1.0, 0.0)),
+            Series(name="open", values=(0.0, 2.0)),
+        ),
+        unit="calls",
+        stacked=True,
+    )
+    before = current_language()
+    set_language("id")
+    try:
+        plot = Plot()
+        plot.plotsize(100, 14)
+        draw_chart(plot, chart)
+        shown = plot.uncolorize(plot.build())
+    finally:
+        set_language(before)
+    assert "Panggilan per jam menurut hasil" in shown
+    assert "iseng" in shown
+    assert "berlangsung" in shown
+    assert "panggilan" in shown  # the y axis unit

@@ -20,8 +20,10 @@ from pathlib import Path
 from dispatch.clock import FixedClock
 from dispatch.config import EngineSettings
 from dispatch.db import make_engine, write_session
+from dispatch.enums import Role
 from dispatch.errors import DispatchError
 from dispatch.services import DispatchService
+from dispatch.testing import principal_for
 
 #: 07:00 WIB on 2026-11-27 — the start of the simulated shift.
 DAY_START = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
@@ -55,18 +57,29 @@ HANDOFF_AGENCY = "POLRES"
 
 
 def make_database(
-    path: Path, *, start: datetime = DAY_START
+    target: Path | str, *, start: datetime = DAY_START
 ) -> tuple[DispatchService, FixedClock]:
-    """A fresh SQLite database at ``path`` with the Blitar roster, and services."""
+    """A fresh database with the Blitar roster, and services.
+
+    ``target`` is a SQLite file's path or the URL of an empty database (the
+    PostgreSQL runs pass one from the ``fresh_db_module`` fixture).
+    """
     from dispatch.setup import init_database
 
-    engine = make_engine("sqlite:///" + str(path))
+    url = target if isinstance(target, str) else "sqlite:///" + str(target)
+    engine = make_engine(url)
     clock = FixedClock(start - timedelta(hours=1))
     init_database(engine, pack_name="blitar", demo=True, clock=clock)
     settings = EngineSettings(
-        database_url=str(engine.url), terminal="desk-1", operator="ani"
+        database_url=engine.url.render_as_string(hide_password=False),
+        terminal="desk-1",
+        operator="ani",
     )
-    return DispatchService(engine, settings=settings, clock=clock), clock
+    principal = principal_for(Role.SUPERVISOR, operator="ani", terminal="desk-1")
+    services = DispatchService(
+        engine, settings=settings, clock=clock, principal=principal
+    )
+    return services, clock
 
 
 def acknowledge_referral(services: DispatchService, referral_id: int) -> None:
@@ -92,7 +105,7 @@ class DayStats:
 class _Action:
     at: datetime
     seq: int
-    run: Callable[[], None] = field(compare=False)
+    run: Callable[[], object] = field(compare=False)
 
 
 class DayGenerator:
@@ -123,10 +136,10 @@ class DayGenerator:
         self.open_incidents: list[str] = []
         self.stats = DayStats()
 
-    def at(self, when: datetime, run: Callable[[], None]) -> None:
+    def at(self, when: datetime, run: Callable[[], object]) -> None:
         heapq.heappush(self.queue, _Action(when, next(self.seq), run))
 
-    def later(self, seconds: float, run: Callable[[], None]) -> None:
+    def later(self, seconds: float, run: Callable[[], object]) -> None:
         self.at(self.clock.now() + timedelta(seconds=seconds), run)
 
     def run(self) -> DayStats:
@@ -156,7 +169,7 @@ class DayGenerator:
         call = desk.open_call(
             {
                 "caller_number": number,
-                "received_at": self.clock.now() - timedelta(seconds=ring),
+                "rang_at": self.clock.now() - timedelta(seconds=ring),
             }
         )
         self.stats.calls += 1

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import gzip
 import itertools
-import shutil
+from collections.abc import Callable, Sequence
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from sqlalchemy import func, select, text
+from click.testing import CliRunner, Result
+from sqlalchemy import Row, func, select, text
 
 from console.cli import main
 from dispatch.archive import (
     ArchiveError,
+    ArchiveResult,
     archive_files,
     archive_old_shifts,
     check_archive,
@@ -24,9 +26,13 @@ from dispatch.archive import (
 from dispatch.clock import FixedClock
 from dispatch.config import EngineSettings
 from dispatch.db import make_engine, write_session
+from dispatch.enums import Role
 from dispatch.journal import verify_chain
 from dispatch.models import Event, JournalHead
 from dispatch.services import DispatchService
+from dispatch.testing import principal_for, run_read
+from tests.conftest import file_mode
+from tests.dispatch.fresh_db import copy_database
 from tests.dispatch.reports_day import DAY_START, DayGenerator, make_database
 
 #: 08:00 WIB on 2026-11-30: shifts of the 27th and 28th may go, the 29th stays.
@@ -34,36 +40,48 @@ NOW = DAY_START + timedelta(days=3, hours=1)
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tpl") / "three-days.db"
-    services, clock = make_database(path)
+def template(fresh_db_module):
+    url = fresh_db_module()
+    services, clock = make_database(url)
     DayGenerator(services, clock, seed=3, calls=120, hours=72).run()
     services.engine.dispose()
-    return path
+    return url
 
 
 @pytest.fixture
-def env(template, tmp_path, monkeypatch):
-    monkeypatch.setenv("SIAGA_CONFIG_FILE", str(tmp_path / "absent.toml"))
-    path = tmp_path / "db.db"
-    shutil.copy(template, path)
-    engine = make_engine("sqlite:///" + str(path))
-    settings = EngineSettings(database_url=str(engine.url))
-    services = DispatchService(engine, settings=settings, clock=FixedClock(NOW))
-    return services, tmp_path / "archive", "sqlite:///" + str(path)
+def env(template, tmp_path, monkeypatch, request):
+    monkeypatch.delenv("SIAGA_CONFIG_FILE", raising=False)
+    monkeypatch.setenv("SIAGA_OPERATOR", "supervisor")  # archives: a supervisor's job
+    postgres = None if template.startswith("sqlite") else "postgres_url"
+    url = copy_database(
+        template, request.getfixturevalue(postgres) if postgres else None, tmp_path
+    )
+    engine = make_engine(url)
+    settings = EngineSettings(database_url=url)
+    services = DispatchService(
+        engine,
+        settings=settings,
+        clock=FixedClock(NOW),
+        principal=principal_for(Role.SUPERVISOR),
+    )
+    yield services, tmp_path / "archive", url
+    engine.dispose()
 
 
-def snapshot(services):
-    return services.run_read(
-        lambda s: s.execute(select(Event.id, Event.hash).order_by(Event.id)).all()
+def snapshot(services: DispatchService) -> Sequence[Row[int, str]]:
+    return run_read(
+        services,
+        lambda s: s.execute(select(Event.id, Event.hash).order_by(Event.id)).all(),
     )
 
 
-def run(*args):
+def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def archive(services, folder, keep_days=0):
+def archive(
+    services: DispatchService, folder: Path, keep_days: int = 0
+) -> list[ArchiveResult]:
     return archive_old_shifts(
         services.engine, services.settings, folder, now=NOW, keep_days=keep_days
     )
@@ -85,10 +103,20 @@ def test_archive_moves_old_shifts_and_verifies_across_the_boundary(env):
     for result in results:
         assert result.path.with_name(result.path.name + ".sha256").exists()
         assert check_archive(result.path).ok
-    outcome = services.run_read(lambda s: verify_all(s, folder))
+    outcome = run_read(services, lambda s: verify_all(s, folder))
     assert outcome.ok, outcome.lines
     assert outcome.events == len(before)
     assert "chain OK across the archive boundary" in outcome.lines[-1]
+
+
+def test_archives_and_their_folder_are_owner_only(env, open_umask):
+    services, folder, _ = env
+    results = archive(services, folder)
+    assert results
+    assert file_mode(folder) == 0o700
+    for result in results:
+        assert file_mode(result.path) == 0o600
+        assert file_mode(result.path.with_name(result.path.name + ".sha256")) == 0o600
 
 
 def test_archived_shift_ends_before_the_cutoff(env):
@@ -97,10 +125,12 @@ def test_archived_shift_ends_before_the_cutoff(env):
     last = results[-1]
     at = {r.path.name: r for r in results}
     assert at
-    head = services.run_read(lambda s: s.get(JournalHead, 1))
+    head = run_read(services, lambda s: s.get(JournalHead, 1))
+    assert head is not None
     assert head.base_id == last.last_id
     # Nothing of the previous or current shift was touched.
-    oldest_online = services.run_read(lambda s: s.scalar(select(func.min(Event.at))))
+    oldest_online = run_read(services, lambda s: s.scalar(select(func.min(Event.at))))
+    assert oldest_online is not None
     assert oldest_online >= DAY_START + timedelta(days=2)
 
 
@@ -130,12 +160,13 @@ def test_archive_delete_import_restores_the_same_chain(env):
     for result in reversed(results):
         import_archive(services.engine, result.path)
     assert snapshot(services) == before
-    report = services.run_read(verify_chain)
+    report = run_read(services, verify_chain)
     assert report.ok
     assert report.checked == len(before)
-    head = services.run_read(lambda s: s.get(JournalHead, 1))
+    head = run_read(services, lambda s: s.get(JournalHead, 1))
+    assert head is not None
     assert (head.base_id, head.base_hash) == (0, "0" * 64)
-    outcome = services.run_read(lambda s: verify_all(s, folder))
+    outcome = run_read(services, lambda s: verify_all(s, folder))
     assert outcome.ok, outcome.lines
 
 
@@ -157,7 +188,8 @@ def test_cli_archive_import_and_verify(env):
     result = run("--db", url, "log", "verify", "--archives", str(folder))
     assert result.exit_code == 0, result.output
     assert "chain OK across the archive boundary" in result.output
-    listing = run("archive", "list", "--dir", str(folder))
+    # Listing goes through the door too: it needs the database to know who asks.
+    listing = run("--db", url, "archive", "list", "--dir", str(folder))
     assert listing.output.count(" OK") == 3
     newest = archive_files(folder)[-1]
     result = run("--db", url, "archive", "import", str(newest))
@@ -173,7 +205,7 @@ def test_cli_archive_import_and_verify(env):
 # -- tampering ---------------------------------------------------------------------
 
 
-def _verify_cli(url, folder):
+def _verify_cli(url: str, folder: Path) -> Result:
     return run("--db", url, "log", "verify", "--archives", str(folder))
 
 
@@ -217,7 +249,7 @@ def test_one_altered_archive_byte_is_caught(env):
     assert f"archive {first.name} BROKEN" in result.output
 
 
-def _rewrite(path, edit):
+def _rewrite(path: Path, edit: Callable[[list[str]], list[str]]) -> None:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         lines = handle.read().splitlines()
     lines = edit(lines)
@@ -232,7 +264,9 @@ def _rewrite(path, edit):
 def test_forged_archive_event_names_its_position(env):
     services, folder, url = env
     first = archive(services, folder)[1].path
-    position = check_archive(first).header.first_id + 7
+    header = check_archive(first).header
+    assert header is not None
+    position = header.first_id + 7
 
     def edit(lines):
         lines[8] = lines[8].replace('"actor":"', '"actor":"x', 1)
@@ -248,6 +282,7 @@ def test_reordered_archive_events_name_the_position(env):
     services, folder, url = env
     second = archive(services, folder)[-1].path
     check = check_archive(second)
+    assert check.header is not None
     first_id = check.header.first_id
 
     def edit(lines):

@@ -223,6 +223,9 @@ def test_related_is_symmetric(cat: Catalogue) -> None:
         ("mati lampu", "POWER-OUT"),
         ("ambulans jenazah", "HEARSE"),
         ("KDRT", "VIOLENCE-DOMESTIC"),
+        ("pohon", "TREE"),
+        ("tabrakan", "TRAFFIC-INJ"),
+        ("omah kobong", "FIRE-HOUSE"),
     ],
 )
 def test_search_ranks_the_expected_type_first(query: str, first: str) -> None:

@@ -6,7 +6,9 @@ import copy
 import io
 import itertools
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -23,6 +25,9 @@ from dispatch.exports.eido import (
 from dispatch.exports.shift import write_shift_jsonl
 from dispatch.journal import verify_rows
 from dispatch.reports import shift_for_date
+from dispatch.services import DispatchService
+from dispatch.testing import run_read
+from tests.conftest import file_mode
 from tests.dispatch.reports_day import DAY_START, DayGenerator, make_database
 
 DOMAIN = "blitar.siaga112.invalid"
@@ -36,12 +41,12 @@ def day(tmp_path_factory):
     return services, "sqlite:///" + str(path)
 
 
-def export(services, key):
+def export(services: DispatchService, key: int | str) -> dict[str, Any]:
     zone = services.settings.zone
-    return services.run_read(lambda s: incident_eido(s, key, domain=DOMAIN, zone=zone))
+    return run_read(services, lambda s: incident_eido(s, key, domain=DOMAIN, zone=zone))
 
 
-def all_numbers(services):
+def all_numbers(services: DispatchService) -> list[str]:
     events = services.events_after(0, limit=100_000)
     return [e.payload["number"] for e in events if e.kind == "incident.created"]
 
@@ -127,7 +132,7 @@ def test_schema_rejects_missing_fields_and_bad_values(day):
     services, _ = day
     good = export(services, all_numbers(services)[0])
     assert validate_eido(good) == []
-    broken = [
+    broken: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
         ("eidoVersion", lambda e: e.update(eidoVersion="2.0")),
         ("agencyComponent", lambda e: e.pop("agencyComponent")),
         (
@@ -241,7 +246,9 @@ def test_shift_jsonl_is_a_verifiable_chain(day):
     services, _ = day
     window = shift_for_date(date(2026, 11, 27), services.settings)
     buffer = io.StringIO()
-    count = services.run_read(lambda s: write_shift_jsonl(s, window, buffer))
+    count = run_read(
+        services, lambda s: write_shift_jsonl(s, window, buffer, full=True)
+    )
     lines = buffer.getvalue().splitlines()
     header = json.loads(lines[0])
     assert header["count"] == count == len(lines) - 1
@@ -259,9 +266,31 @@ def test_shift_jsonl_is_a_verifiable_chain(day):
     assert report.checked == count
 
 
+def test_cli_exports_are_owner_only(day, tmp_path, monkeypatch, open_umask):
+    services, url = day
+    monkeypatch.delenv("SIAGA_CONFIG_FILE", raising=False)
+    monkeypatch.setenv("SIAGA_OPERATOR", "supervisor")
+    number = all_numbers(services)[0]
+    out = tmp_path / "eidos"
+    one = tmp_path / "one.json"
+    target = tmp_path / "shift.jsonl"
+    for args in (
+        ["export", "eido", number, "--out", str(out)],
+        ["export", "eido", number, "--out", str(one)],
+        ["export", "shift", "2026-11-27", "--out", str(target)],
+    ):
+        result = CliRunner().invoke(main, ["--db", url, *args])
+        assert result.exit_code == 0, result.output
+    assert file_mode(out) == 0o700
+    assert file_mode(out / f"eido-{number}.json") == 0o600
+    assert file_mode(one) == 0o600
+    assert file_mode(target) == 0o600
+
+
 def test_cli_exports(day, tmp_path, monkeypatch):
     services, url = day
-    monkeypatch.setenv("SIAGA_CONFIG_FILE", str(tmp_path / "absent.toml"))
+    monkeypatch.delenv("SIAGA_CONFIG_FILE", raising=False)
+    monkeypatch.setenv("SIAGA_OPERATOR", "supervisor")
     number = all_numbers(services)[0]
     result = CliRunner().invoke(main, ["--db", url, "export", "eido", number])
     assert result.exit_code == 0, result.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Engine, Executable, delete, insert, select, update
 
 from dispatch import journal
 from dispatch.db import read_session, write_session
@@ -14,7 +14,7 @@ from dispatch.models import Event, JournalHead
 from tests.dispatch.conftest import new_incident
 
 
-def verify(engine):
+def verify(engine: Engine) -> journal.VerifyReport:
     with read_session(engine) as session:
         return journal.verify_chain(session)
 
@@ -57,7 +57,7 @@ def test_a_failed_service_call_writes_no_event(services):
     assert services.last_event_id() == last
 
 
-def _tamper(engine, statement):
+def _tamper(engine: Engine, statement: Executable) -> None:
     with write_session(engine) as session:
         session.execute(statement)
 
@@ -70,6 +70,7 @@ def test_altered_payload_is_named(services, engine):
     )
     report = verify(engine)
     assert not report.ok
+    assert report.problem is not None
     assert report.problem.position == target
     assert "altered" in report.problem.message
 
@@ -78,16 +79,20 @@ def test_altered_time_is_named(services, engine):
     new_incident(services)
     with read_session(engine) as session:
         at = session.scalar(select(Event.at).where(Event.id == 4))
+    assert at is not None
     _tamper(
         engine, update(Event).where(Event.id == 4).values(at=at + timedelta(seconds=1))
     )
-    assert verify(engine).problem.position == 4
+    problem = verify(engine).problem
+    assert problem is not None
+    assert problem.position == 4
 
 
 def test_removed_event_is_named(services, engine):
     new_incident(services)
     _tamper(engine, delete(Event).where(Event.id == 3))
     report = verify(engine)
+    assert report.problem is not None
     assert report.problem.position == 3
     assert "missing" in report.problem.message
 
@@ -98,6 +103,7 @@ def test_removed_last_event_is_noticed(services, engine):
     _tamper(engine, delete(Event).where(Event.id == last))
     report = verify(engine)
     assert not report.ok
+    assert report.problem is not None
     assert report.problem.position == last
 
 
@@ -106,6 +112,7 @@ def test_inserted_event_is_noticed(services, engine):
     last = services.last_event_id()
     with read_session(engine) as session:
         tail = session.get(Event, last)
+        assert tail is not None
         forged = {
             "id": last + 1,
             "at": tail.at,
@@ -118,6 +125,7 @@ def test_inserted_event_is_noticed(services, engine):
         }
     _tamper(engine, insert(Event).values(**forged))
     report = verify(engine)
+    assert report.problem is not None
     assert report.problem.position == last + 1
 
 
@@ -146,7 +154,9 @@ def test_rewritten_chain_without_the_head_is_noticed(services, engine):
     report = verify(engine)
     assert not report.ok
     with read_session(engine) as session:
-        assert session.get(JournalHead, 1).last_hash != running
+        head = session.get(JournalHead, 1)
+        assert head is not None
+        assert head.last_hash != running
 
 
 def test_stored_text_hashes_like_the_parsed_event(services, engine):
@@ -172,4 +182,5 @@ def test_rewritten_payload_is_named(services, engine):
             .values(payload={"forged": True, "x": 1})
         )
     report = verify(engine)
+    assert report.problem is not None
     assert report.problem.position == target

@@ -47,7 +47,9 @@ def test_sqlite_pragmas(tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+        busy_timeout = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        assert busy_timeout is not None
+        assert busy_timeout >= 1000
 
 
 def test_sqlite_savepoints_roll_back_alone(tmp_path):
@@ -63,3 +65,24 @@ def test_sqlite_savepoints_roll_back_alone(tmp_path):
         nested.rollback()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT x FROM t")).scalars().all() == [1]
+
+
+def test_shift_record_migration_goes_down_and_up_again(tmp_path):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from dispatch.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    upgrade(engine)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    columns = {c["name"] for c in inspect(engine).get_columns("shifts")}
+    assert columns == {"id", "starts_at", "ends_at", "supervisor"}
+    assert "shift_sign_ons" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns("shifts")}
+    assert {"opened_at", "closed_at", "report", "report_sha256"} <= columns
+    assert is_up_to_date(engine)

@@ -256,6 +256,7 @@ def test_finished_timers_are_judged_on_their_duration() -> None:
         now=NOW,
         received_at=received,
         created_at=received + timedelta(seconds=20),
+        rang_at=received,
         answered_at=received + timedelta(seconds=20),
         first_assigned_at=received + timedelta(seconds=55),
         first_on_scene_at=received + timedelta(seconds=700),
@@ -268,6 +269,22 @@ def test_finished_timers_are_judged_on_their_duration() -> None:
     assert timers.travel.state is TimerState.OVERDUE
     assert timers.to_first_on_scene.state is TimerState.OVERDUE
     assert len(timers.all()) == 6
+
+
+def test_answer_timer_without_a_ring_is_not_measured() -> None:
+    received = NOW - timedelta(seconds=900)
+    timers = incident_timers(
+        now=NOW, received_at=received, created_at=received, targets=TARGETS,
+        answered_at=received,
+    )  # fmt: skip
+    assert timers.answer.elapsed_s is None
+    assert timers.answer.state is TimerState.OK
+    ringing = incident_timers(
+        now=NOW, received_at=received, created_at=received, targets=TARGETS,
+        rang_at=NOW - timedelta(seconds=13),
+    )  # fmt: skip
+    assert ringing.answer.running
+    assert ringing.answer.state is TimerState.WARNING  # 13 s >= 0.8 * 15 s
 
 
 def test_closing_without_units_stops_the_clocks_without_judging() -> None:

@@ -9,6 +9,8 @@ with their units; the journal verifies.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -24,6 +26,8 @@ from dispatch.errors import DispatchError
 from dispatch.models import Assignment, Base, Call, Unit
 from dispatch.testing import ALUN_ALUN, DEFAULT_START, RSUD, make_services
 from tests.dispatch.conftest import LOW_TYPE, P1_TYPE, WATER_TYPE
+
+T = TypeVar("T")
 
 STATUSES = [s.value for s in UnitStatus if s is not UnitStatus.DISPATCHED]
 OUTCOMES = ["information", "prank", "silent", "abandoned"]
@@ -45,7 +49,9 @@ def build_machine(url: str) -> type[RuleBasedStateMachine]:
         def teardown(self) -> None:
             self.engine.dispose()
 
-        def _try(self, action):  # every refusal must be a typed, explained error
+        def _try(
+            self, action: Callable[[], T]
+        ) -> T | None:  # every refusal must be a typed, explained error
             refused = ""
             try:
                 return action()
@@ -162,6 +168,7 @@ def build_machine(url: str) -> type[RuleBasedStateMachine]:
                 assert len(active) == len(set(active))
                 for unit_id in active:
                     unit = s.get(Unit, unit_id)
+                    assert unit is not None
                     assert UnitStatus(unit.status).is_committed, (
                         unit.callsign,
                         unit.status,

@@ -27,7 +27,7 @@ def test_dispatch_sequence_never_scans_a_growing_table(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
     services = make_services(engine)
     ambulance = next(u.callsign for u in services.units() if u.unit_type == "AMBULANCE")
-    statements: list[tuple[str, tuple]] = []
+    statements: list[tuple[str, tuple[object, ...]]] = []
 
     @event.listens_for(engine, "before_cursor_execute")
     def record(conn, cursor, statement, parameters, context, executemany):

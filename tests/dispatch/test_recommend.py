@@ -20,6 +20,7 @@ from dispatch.recommend import (
     UnitCandidate,
     UnitCompatibility,
     UnitPool,
+    open_slots,
     reason_text,
     recommend,
 )
@@ -126,15 +127,68 @@ def test_house_fire_plan_is_filled_by_the_nearest_units() -> None:
     assert {u.callsign: u.eta_seconds for u in rec.units}["FE-2"] == pytest.approx(200)
 
 
-def test_bls_unit_never_fills_an_als_slot() -> None:
+def test_bls_unit_never_fills_an_als_slot_without_a_fallback_rule() -> None:
     units = [unit("AMB-B", "AMBULANCE", 100, {"BLS"})]
+    strict = UnitCompatibility(substitutes={}, implies={"ALS": frozenset({"BLS"})})
     rec = recommend(
-        request(Priority.P1, slot("AMBULANCE", 1, "ALS")), units, LineTravel(), NOW
+        request(Priority.P1, slot("AMBULANCE", 1, "ALS")),
+        units,
+        LineTravel(),
+        NOW,
+        RecommendConfig(compatibility=strict),
     )
     assert rec.units == ()
     assert len(rec.unfilled) == 1
     assert rec.unfilled[0].missing == 1
     assert rec.unfilled[0].capabilities == frozenset({"ALS"})
+
+
+def test_busy_als_ambulances_give_a_stated_bls_substitute() -> None:
+    units = [
+        unit("AMB-A", "AMBULANCE", 100, {"ALS"}, status=UnitStatus.TRANSPORTING),
+        unit("AMB-B", "AMBULANCE", 300, {"BLS"}),
+    ]
+    rec = recommend(
+        request(Priority.P2, slot("AMBULANCE", 1, "ALS")), units, LineTravel(), NOW
+    )
+    (only,) = rec.units
+    assert only.callsign == "AMB-B"
+    assert only.reason is ReasonCode.DOWNGRADE
+    assert rec.unfilled == ()
+    assert reason_text(only, "en") == (
+        "SUBSTITUTE: every ALS unit is busy; sends a BLS unit, ~5 min"
+    )
+    assert "ALS" in reason_text(only, "id")
+    assert "BLS" in reason_text(only, "id")
+
+
+def test_a_free_als_ambulance_beats_a_faster_bls_substitute() -> None:
+    units = [
+        unit("AMB-A", "AMBULANCE", 900, {"ALS"}),
+        unit("AMB-B", "AMBULANCE", 100, {"BLS"}),
+    ]
+    rec = recommend(
+        request(Priority.P2, slot("AMBULANCE", 1, "ALS")), units, LineTravel(), NOW
+    )
+    assert [(u.callsign, u.reason) for u in rec.units] == [
+        ("AMB-A", ReasonCode.NEAREST)
+    ]
+
+
+def test_open_slots_counts_units_already_working_by_fit_not_by_type() -> None:
+    compat = UnitCompatibility.from_catalogue()
+    plan = (slot("AMBULANCE", 1, "BLS"), slot("AMBULANCE", 1, "ALS"))
+    als = ("AMBULANCE", frozenset({"ALS"}))
+    bls = ("AMBULANCE", frozenset({"BLS"}))
+    # One ALS ambulance works the incident: it fills the ALS slot, not the
+    # BLS slot listed first (which would leave "ALS" open and offer another).
+    assert open_slots(plan, [als], compat) == (slot("AMBULANCE", 1, "BLS"),)
+    assert open_slots(plan, [als, bls], compat) == ()
+    # A BLS substitute accepted for the ALS slot fills it.
+    assert open_slots((slot("AMBULANCE", 1, "ALS"),), [bls], compat) == ()
+    # A unit that fits nothing fills nothing.
+    fire = ("FIRE_ENGINE", frozenset({"PUMP"}))
+    assert open_slots(plan, [fire], compat) == plan
 
 
 def test_the_only_als_ambulance_goes_to_the_als_slot() -> None:

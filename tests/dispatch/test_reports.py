@@ -6,6 +6,7 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -24,21 +25,23 @@ from dispatch.reports import (
 from dispatch.reports.render import handover_html, handover_markdown
 from dispatch.reports.tables import fmt_seconds, fmt_share
 from dispatch.reports.targets import load_targets
+from dispatch.schemas import EventView
 from tests.dispatch.reports_day import DAY_START, DayGenerator, make_database
 
 SHIFT_DAY = date(2026, 11, 27)
 
 
 @pytest.fixture(scope="module")
-def day(tmp_path_factory):
-    services, clock = make_database(tmp_path_factory.mktemp("day") / "day.db")
+def day(fresh_db_module):
+    services, clock = make_database(fresh_db_module())
     stats = DayGenerator(services, clock, seed=20261127, calls=160).run()
     assert stats.calls == 160
     window = shift_for_date(SHIFT_DAY, services.settings)
-    return services, window
+    yield services, window
+    services.engine.dispose()
 
 
-def _settings(**kw):
+def _settings(**kw: Any) -> EngineSettings:
     return EngineSettings(database_url="sqlite://", **kw)
 
 
@@ -79,21 +82,24 @@ def _parse(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
-def _p90(values):
+def _p90(values: list[float]) -> float | None:
     ordered = sorted(values)
     return ordered[math.ceil(0.9 * len(ordered)) - 1] if ordered else None
 
 
-def _from_events(events, window):
+def _from_events(events: list[EventView], window: ShiftWindow) -> dict[str, Any]:
     """Recompute the figures from the journal alone (no table is read)."""
-    received, answered, outcome = {}, {}, {}
+    received, answered, outcome, rang = {}, {}, {}, {}
     incident_call, created, itype, iprio = {}, {}, {}, {}
-    first_assigned, first_on_scene = {}, {}
+    first_assigned: dict[int | None, datetime] = {}
+    first_on_scene: dict[int | None, datetime] = {}
     for e in events:
         p = e.payload
         if e.kind == "call.opened":
             received[e.call_id] = _parse(p["received_at"])
             answered[e.call_id] = e.at
+            if p.get("rang_at"):
+                rang[e.call_id] = _parse(p["rang_at"])
         elif e.kind == "call.closed":
             outcome[e.call_id] = p["outcome"]
         elif e.kind == "call.attached":
@@ -125,7 +131,8 @@ def _from_events(events, window):
             )
     return {
         "outcomes": Counter(outcome.get(c, "open") for c in calls),
-        "answer": [(answered[c] - received[c]).total_seconds() for c in calls],
+        "answer": [(answered[c] - rang[c]).total_seconds() for c in calls if c in rang],
+        "answer_unmeasured": sum(1 for c in calls if c not in rang),
         "types": Counter(itype[i] for i in incidents),
         "priorities": Counter(iprio[i] for i in incidents),
         "dispatch": dispatch,
@@ -155,6 +162,7 @@ def test_figures_match_counts_computed_from_the_journal(day):
     checked = 0
     for row in fig.by_priority:
         goal = targets.for_priority(row.priority)
+        assert goal is not None
         for stats, values, limit in (
             (
                 row.answer_to_dispatch,
@@ -223,6 +231,7 @@ def test_log_filters(day):
     assert trail[0].kind == "incident.created"
     assert all(e.incident_number == number for e in trail)
     callsign = next(e.callsign for e in everything if e.kind == "unit.assigned")
+    assert callsign is not None
     unit = log_for(services, window, LogFilter(unit=callsign.lower()))
     assert unit
     assert all(e.callsign == callsign for e in unit)
@@ -239,6 +248,7 @@ def test_log_filters(day):
 def test_log_summary_says_who_did_what(day):
     services, window = day
     entries = log_for(services, window, LogFilter(kinds=("unit.assigned",)), limit=1)
+    assert entries[0].callsign is not None
     assert entries[0].summary.startswith(
         entries[0].callsign + " assigned to incident 112-"
     )

@@ -5,31 +5,36 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 
 from console.cli import main
 from dispatch.models import Call, Referral
 from dispatch.reports.period import SECTORS, period_csv, period_for, period_markdown
+from dispatch.services import DispatchService
+from dispatch.testing import run_read
 from tests.dispatch.reports_day import DayGenerator, make_database
 
 FIRST, LAST = date(2026, 11, 27), date(2026, 11, 29)
 
 
 @pytest.fixture(scope="module")
-def days(tmp_path_factory):
-    path = tmp_path_factory.mktemp("period") / "p.db"
-    services, clock = make_database(path)
+def days(fresh_db_module):
+    url = fresh_db_module()
+    services, clock = make_database(url)
     # 24 h from 07:00 WIB on the 27th: spans local days 27 and 28.
     DayGenerator(services, clock, seed=99, calls=140).run()
-    return services, "sqlite:///" + str(path)
+    yield services, url
+    services.engine.dispose()
 
 
-def _db(services, query):
-    return services.run_read(lambda s: s.execute(query).all())
+def _db(services: DispatchService, query: Executable) -> Sequence[Any]:
+    return run_read(services, lambda s: s.execute(query).all())
 
 
 def test_days_add_up_to_the_totals(days):
@@ -38,7 +43,7 @@ def test_days_add_up_to_the_totals(days):
     assert [d.day for d in report.days] == [FIRST, date(2026, 11, 28), LAST]
     assert sum(d.calls for d in report.days) == report.totals.calls_total == 140
     assert sum(d.incidents for d in report.days) == report.totals.incidents_total
-    merged = Counter()
+    merged: Counter[str] = Counter()
     for d in report.days:
         merged.update(d.calls_by_outcome)
     assert dict(merged) == report.totals.calls_by_outcome
@@ -96,6 +101,7 @@ def test_csv_is_spreadsheet_friendly(days):
     calls_col = header.index("calls")
     assert sum(int(r[calls_col]) for r in daily) == 140
     share_col = header.index("prank share")
+    assert report.days[0].prank_share is not None
     assert float(daily[0][share_col]) == pytest.approx(
         100 * report.days[0].prank_share, abs=0.05
     )
@@ -106,7 +112,8 @@ def test_csv_is_spreadsheet_friendly(days):
 
 def test_cli_period_writes_csv(days, tmp_path, monkeypatch):
     _, url = days
-    monkeypatch.setenv("SIAGA_CONFIG_FILE", str(tmp_path / "absent.toml"))
+    monkeypatch.delenv("SIAGA_CONFIG_FILE", raising=False)
+    monkeypatch.setenv("SIAGA_OPERATOR", "supervisor")
     target = tmp_path / "november.csv"
     result = CliRunner().invoke(
         main,

@@ -33,7 +33,7 @@ from dispatch.simulator.calls import (
 from dispatch.simulator.metrics import IncidentRecord, UnitRecord, summarise
 from dispatch.simulator.policies import ClosestIdlePolicy, EnginePolicy, missing_slots
 from dispatch.testing import DEFAULT_START, make_services
-from geodata.packs import load_pack
+from geodata.packs import PACKS_DIR, load_pack
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -104,12 +104,7 @@ def test_level_choices_reach_each_level_by_real_answers():
 
 
 def test_a_bad_profile_names_the_key(tmp_path):
-    text = (
-        load_profile.__globals__["resources"]
-        .files("dispatch.simulator")
-        .joinpath("blitar.toml")
-        .read_text(encoding="utf-8")
-    )
+    text = (PACKS_DIR / "blitar" / "simulation.toml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.toml"
     bad.write_text(text.replace("MED-SICK = 10", "MED-NOPE = 10"), encoding="utf-8")
     with pytest.raises(ProfileError, match="MED-NOPE"):

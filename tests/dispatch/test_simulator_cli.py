@@ -29,6 +29,7 @@ def test_json_is_reproducible_and_documented_keys_are_there():
         "region_pack": "blitar",
         "profile": "blitar",
         "start": "2025-02-03T00:00:00+00:00",
+        "surge": None,
     }
     assert set(doc["by_priority"]) == {"P1", "P2", "P3", "P4", "all"}
     row = doc["by_priority"]["P1"]

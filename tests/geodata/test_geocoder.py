@@ -278,7 +278,7 @@ def test_fallback_is_off_by_default_and_bounded(pack: RegionPack) -> None:
     class FakeOnline:
         def geocode(
             self, query: str, exactly_one: bool = True, timeout: float | None = None
-        ):
+        ) -> list[Location]:
             calls.append(query)
             return [
                 Location("far away", (-7.2575, 112.7521, 0), {}),
@@ -374,7 +374,7 @@ def test_shared_geocoder(pack: RegionPack) -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     text=st.text(
-        alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=120
+        alphabet=st.characters(blacklist_categories=["Cs"]), min_size=0, max_size=120
     )
 )
 def test_lookup_never_fails_unexpectedly(geocoder: OfflineGeocoder, text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -177,7 +178,7 @@ def test_attribution_and_licence_travel_with_the_pack() -> None:
 
 # ---------------------------------------------------------------- optional layers
 @pytest.fixture
-def pack_copy(tmp_path: Path) -> Path:
+def pack_copy(tmp_path: Path) -> Iterator[Path]:
     dest = tmp_path / "blitar"
     shutil.copytree(BLITAR, dest)
     yield dest

@@ -68,7 +68,7 @@ def test_eta_many_matches_eta(
     assert many.shape == (len(origins),)
     for i, (lat, lon) in enumerate(origins):
         assert many[i] == pytest.approx(travel_model.eta((lat, lon), MBK, types[i]))
-    one_type = travel_model.eta_many(origins, MBK, "AMBULANCE")  # type: ignore[arg-type]
+    one_type = travel_model.eta_many(origins, MBK, "AMBULANCE")
     assert one_type.shape == (len(origins),)
     with pytest.raises(ValueError, match="unit types for"):
         travel_model.eta_many(origins, MBK, types[:-1])
