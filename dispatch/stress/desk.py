@@ -40,11 +40,15 @@ INCIDENT_TYPES = ("MED-UNCON", "MED-SICK", "TRAFFIC-INJ", "FIRE-HOUSE", "TREE")
 #: Places inside Kota Blitar the calls come from (lat, lon).
 PLACES = (
     (-8.09816, 112.16518),  # alun-alun
-    (-8.10946, 112.17983),  # RSUD Mardi Waluyo
+    (-8.1080, 112.1790),  # near RSUD Mardi Waluyo (its own point is too
+    # close to the city's edge: a jittered call fell outside the service area)
     (-8.0955, 112.1609),
     (-8.1041, 112.1522),
     (-8.0870, 112.1750),
 )
+#: How far (degrees) a call may lie from its place: the whole box around
+#: every place must be inside the service area, or the run reports refusals.
+PLACE_JITTER = 0.002
 #: The units every desk races for, a few at a time.
 CONTESTED_UNITS = ("AMB-01", "AMB-02", "DMK-01")
 #: The unit statuses a crew reports on the way, in order.
@@ -147,8 +151,8 @@ class Desk:
         lat, lon = self.rng.choice(PLACES)
         location = {
             "text": "stress",
-            "lat": lat + self.rng.uniform(-0.002, 0.002),
-            "lon": lon + self.rng.uniform(-0.002, 0.002),
+            "lat": lat + self.rng.uniform(-PLACE_JITTER, PLACE_JITTER),
+            "lon": lon + self.rng.uniform(-PLACE_JITTER, PLACE_JITTER),
         }
         classification = {"type_code": self.rng.choice(INCIDENT_TYPES), "answers": {}}
         incident = self.act(

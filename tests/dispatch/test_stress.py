@@ -22,11 +22,29 @@ from sqlalchemy import text
 from console.cli import main
 from dispatch.db import make_engine, read_session, write_session
 from dispatch.stress import StressConfig, run_stress
+from dispatch.stress.desk import PLACE_JITTER, PLACES
 from dispatch.stress.invariants import check_all
 from dispatch.stress.records import read_desk_file
+from geodata.packs.loader import load_pack
 
 #: Domain refusals a race may produce; anything else is a finding.
 EXPECTED_REFUSALS = {"unit_already_assigned", "invalid_transition", "concurrent_update"}
+
+
+def test_every_call_a_desk_can_place_is_inside_the_service_area() -> None:
+    # A desk's call lies anywhere in a box around one of its places; a point
+    # outside the area is refused as invalid input, which the runs count as a
+    # finding (a CI run once met one after thousands of calls).
+    pack = load_pack("blitar")
+    steps = [PLACE_JITTER * k / 10 for k in range(-10, 11)]
+    outside = [
+        (lat + dlat, lon + dlon)
+        for lat, lon in PLACES
+        for dlat in steps
+        for dlon in steps
+        if not pack.point_in_service_area(lat + dlat, lon + dlon)
+    ]
+    assert outside == []
 
 
 def test_a_small_run_keeps_every_invariant(fresh_db: Callable[[], str]) -> None:
