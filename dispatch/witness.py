@@ -204,6 +204,7 @@ class Witness:
         self.interval = interval
         self._key: Ed25519PrivateKey | None = None
         self._last_try = float("-inf")
+        self._last_problem: str | None = None
 
     @classmethod
     def for_settings(cls, settings: EngineSettings) -> Witness | None:
@@ -247,7 +248,13 @@ class Witness:
             # The commit has happened: failing the action now would make the
             # desk retry work that is already saved. Say it loudly instead;
             # `siaga log verify` reports the checkpoint as missing or stale.
-            _log.error("journal checkpoint not written: %s", exc)
+            # Said once: the same refusal every interval would bury the log.
+            problem = str(exc)
+            if problem != self._last_problem:
+                _log.error("journal checkpoint not written: %s", problem)
+            self._last_problem = problem
+        else:
+            self._last_problem = None
 
     def checkpoint(
         self,
@@ -290,7 +297,10 @@ class Witness:
                 raise WitnessError(
                     f"The journal no longer holds event {last.event_id} as "
                     f"checkpoint {last.seq} signed it: it was rewritten or cut "
-                    "short. No checkpoint written; run `siaga log verify`."
+                    "short. No checkpoint written; run `siaga log verify`. If "
+                    "the database was made anew on purpose under the same "
+                    "name, its journal needs a witness file of its own: move "
+                    f"{self.witness_file} aside (keep it as evidence)."
                 )
             seq = 1 if last is None else last.seq + 1
             prev = _NO_LINE if last_text is None else _line_hash(last_text)

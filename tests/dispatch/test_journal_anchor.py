@@ -149,6 +149,27 @@ def test_no_new_checkpoint_covers_a_rewrite(services, engine):
     assert not services.verify_anchor().ok
 
 
+def test_a_refused_checkpoint_is_said_once_with_the_way_out(services, engine, caplog):
+    # A database made anew under the same name meets the old witness file:
+    # the refusal is right, but repeating it every interval buried the log.
+    import logging
+
+    _history(services)
+    witness = _witness(services)
+    with write_session(engine) as session:
+        _recompute_from(session, 3)
+        session.execute(update(Event).where(Event.id == 3).values(actor="mallory"))
+        _recompute_from(session, 3)
+    witness.interval = 0.0  # every commit tries to sign
+    with caplog.at_level(logging.ERROR, logger="dispatch.witness"):
+        for _ in range(3):
+            new_incident(services)
+    refusals = [r for r in caplog.records if "not written" in r.getMessage()]
+    assert len(refusals) == 1
+    assert str(witness.witness_file) in refusals[0].getMessage()
+    assert "move" in refusals[0].getMessage()
+
+
 def test_a_forged_checkpoint_is_caught(services):
     signed = _history(services)
     witness = _witness(services)
