@@ -31,7 +31,6 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,7 +45,8 @@ from dispatch.schemas import AssignmentView
 from dispatch.services import DispatchService
 from dispatch.simulator.calls import CallSpec
 from dispatch.simulator.metrics import IncidentRecord, UnitRecord
-from dispatch.simulator.policies import DispatchPolicy, missing_slots
+from dispatch.simulator.mirror import IncidentState, MirrorBoard, UnitState
+from dispatch.simulator.policies import Board, DispatchPolicy, missing_slots
 from dispatch.simulator.profile import WorkloadProfile
 
 __all__ = ["EventLoop"]
@@ -68,38 +68,6 @@ _DISPOSITION = {
 
 _DRAIN_LIMIT_S = 7 * 86_400.0
 """Stop draining this long after the period (a run can never hang)."""
-
-
-@dataclass
-class _Unit:
-    callsign: str
-    unit_type: str
-    home: tuple[float, float]
-    pos: tuple[float, float]
-    status: UnitStatus = UnitStatus.AVAILABLE
-    gen: int = 0
-    incident_id: int | None = None
-    move: tuple[tuple[float, float], tuple[float, float], float, float] | None = None
-    """(from, to, t0, t1) while driving home, for interpolated positions."""
-    since: float = 0.0
-    busy_s: float = 0.0
-    away_s: float = 0.0
-
-
-@dataclass
-class _Incident:
-    record: IncidentRecord
-    family: str
-    lat: float
-    lon: float
-    plan: tuple[Any, ...]
-    rng: np.random.Generator
-    served: list[str] = field(default_factory=list)
-    """Unit types that worked or work it (pulled-off units removed)."""
-    active: set[str] = field(default_factory=set)
-    worked: int = 0
-    transported: bool = False
-    closed: bool = False
 
 
 class EventLoop:
@@ -129,19 +97,39 @@ class EventLoop:
         self._seq = itertools.count()
         self.now = 0.0
         stations = services.pack.station_by_id
-        self.units: dict[str, _Unit] = {}
+        self.units: dict[str, UnitState] = {}
         for view in services.units():
             st = stations.get(view.station_id or "")
             home = (st.lat, st.lon) if st else (view.lat or 0.0, view.lon or 0.0)
-            self.units[view.callsign] = _Unit(view.callsign, view.unit_type, home, home)
+            reported = (
+                (view.lat, view.lon)
+                if view.lat is not None and view.lon is not None
+                else ((st.lat, st.lon) if st else None)
+            )
+            self.units[view.callsign] = UnitState(
+                view.callsign,
+                view.unit_type,
+                home,
+                home,
+                agency=view.agency_code,
+                capabilities=frozenset(view.capabilities),
+                station_id=view.station_id,
+                reported=reported,
+                status=view.status,
+            )
         self.hospitals = [
             (lm.lat, lm.lon) for lm in services.pack.landmarks if lm.kind == "hospital"
         ] or sorted({u.home for u in self.units.values()})
-        self.incidents: dict[int, _Incident] = {}
+        self.incidents: dict[int, IncidentState] = {}
+        self.board = self._board()
         self.outcomes: dict[str, int] = {}
         self.dropped_slots: dict[str, int] = {}
         self.preemptions = 0
         self.service_calls = 0
+
+    def _board(self) -> Board:
+        """What the policy reads each round: the loop's own copy (mirror.py)."""
+        return MirrorBoard(self.incidents, self.units, self.clock)
 
     # -- the loop --------------------------------------------------------------
 
@@ -224,13 +212,15 @@ class EventLoop:
             target_s=targets.on_scene_s,
             plan_types=tuple(sorted({slot.unit_type for slot in level.plan})),
         )
-        self.incidents[detail.id] = _Incident(
+        self.incidents[detail.id] = IncidentState(
             record=record,
             family=kind.family,
             lat=detail.lat or 0.0,
             lon=detail.lon or 0.0,
             plan=level.plan,
             rng=np.random.default_rng(call.service_seed),
+            summary=detail,
+            dispatch_target_s=targets.dispatch_s,
         )
         if call.duplicate_after_s is not None:
             self._at(self.now + call.duplicate_after_s, "duplicate", detail.id)
@@ -257,17 +247,14 @@ class EventLoop:
         Rounds are skipped when nothing waits: a freed unit with an empty
         queue changes nothing, and the policy would only read the board.
         """
-        return any(
-            not i.closed and missing_slots(i.plan, i.served)
-            for i in self.incidents.values()
-        )
+        return any(not i.closed and i.missing() for i in self.incidents.values())
 
     def _dispatch_round(self) -> None:
         for _ in range(4):  # a round that pulled units off incidents runs again
             if not self._waiting():
                 return
             self._report_positions()
-            made = self.policy.dispatch(self.services, self.clock.now())
+            made = self.policy.dispatch(self.services, self.clock.now(), self.board)
             pulled = False
             for assignment in made:
                 pulled |= self._assigned(assignment)
@@ -287,6 +274,7 @@ class EventLoop:
             if pos != unit.pos:
                 unit.pos = pos
                 self.services.report_position(unit.callsign, *pos)
+                unit.reported = pos
 
     def _assigned(self, a: AssignmentView) -> bool:
         unit = self.units[a.callsign]
@@ -295,8 +283,7 @@ class EventLoop:
             old = self.incidents.get(unit.incident_id)
             if old is not None:
                 old.active.discard(unit.callsign)
-                if unit.unit_type in old.served:
-                    old.served.remove(unit.unit_type)
+                old.unserve(unit.unit_type)
             self.preemptions += 1
             pulled = True
         incident = self.incidents[a.incident_id]
@@ -305,7 +292,7 @@ class EventLoop:
         unit.move = None
         unit.incident_id = a.incident_id
         incident.active.add(unit.callsign)
-        incident.served.append(unit.unit_type)
+        incident.serve(unit.unit_type)
         record = incident.record
         if record.first_assigned_s is None:
             record.first_assigned_s = self.now
@@ -325,13 +312,13 @@ class EventLoop:
 
     # -- units -----------------------------------------------------------------------
 
-    def _live(self, callsign: str, gen: int) -> _Unit | None:
+    def _live(self, callsign: str, gen: int) -> UnitState | None:
         unit = self.units[callsign]
         return unit if unit.gen == gen else None
 
     def _status(
         self,
-        unit: _Unit,
+        unit: UnitState,
         status: UnitStatus,
         *,
         report: bool = True,
@@ -343,9 +330,11 @@ class EventLoop:
             self.services.report_status(unit.callsign, status, lat=lat, lon=lon)
         if pos is not None:
             unit.pos = pos
+            if report:
+                unit.reported = pos
         unit.status = status
 
-    def _account(self, unit: _Unit, t: float) -> None:
+    def _account(self, unit: UnitState, t: float) -> None:
         lo, hi = unit.since, min(t, self.horizon)
         if hi > lo:
             if unit.status.is_committed:
@@ -398,7 +387,7 @@ class EventLoop:
         self._leave(unit, incident)
 
     def _nearest_hospital(
-        self, unit: _Unit, origin: tuple[float, float]
+        self, unit: UnitState, origin: tuple[float, float]
     ) -> tuple[tuple[float, float], float]:
         best = min(
             (self.model.travel_seconds(origin, h, unit.unit_type), h)
@@ -425,7 +414,7 @@ class EventLoop:
         if unit is not None and unit.incident_id is not None:
             self._leave(unit, self.incidents[unit.incident_id])
 
-    def _leave(self, unit: _Unit, incident: _Incident) -> None:
+    def _leave(self, unit: UnitState, incident: IncidentState) -> None:
         """The unit clears the incident and drives home."""
         self._status(unit, UnitStatus.RETURNING)
         incident.active.discard(unit.callsign)
@@ -446,7 +435,7 @@ class EventLoop:
         self._status(unit, UnitStatus.AVAILABLE, pos=unit.home)
         self._dispatch_round()
 
-    def _maybe_close(self, incident: _Incident) -> None:
+    def _maybe_close(self, incident: IncidentState) -> None:
         if incident.active or incident.closed or incident.worked == 0:
             return
         for slot in missing_slots(incident.plan, incident.served):
