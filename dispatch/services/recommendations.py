@@ -8,7 +8,9 @@ why.
 
 from __future__ import annotations
 
-from sqlalchemy import select, true
+import json
+
+from sqlalchemy import String, cast, select, true
 from sqlalchemy.orm import Session
 
 from dispatch import catalogue
@@ -143,56 +145,72 @@ def open_plan_slots(
     )
 
 
+#: Every unit with its active assignment's incident: one Core statement (the
+#: ORM's row loading cost more than the query at province size), capabilities
+#: as their stored JSON text so that equal sets are parsed once.
+_CANDIDATE_ROWS = (
+    select(
+        Unit.callsign,
+        Unit.agency_code,
+        Unit.unit_type,
+        cast(Unit.capabilities, String),
+        Unit.station_id,
+        Unit.lat,
+        Unit.lon,
+        Unit.status,
+        Assignment.incident_id,
+        Incident.priority,
+    )
+    .outerjoin(
+        Assignment, (Assignment.unit_id == Unit.id) & (Assignment.active == true())
+    )
+    .outerjoin(Incident, Incident.id == Assignment.incident_id)
+)
+_STATIONS = select(Station.id, Station.lat, Station.lon)
+
+
 def _candidates(session: Session) -> list[UnitCandidate]:
     """Every unit where it is (or at its station), with the incident it works.
 
-    Plain columns, not ORM objects: a province roster has thousands of units
-    and this runs for every recommendation.
+    Plain rows, not ORM objects: a province roster has thousands of units and
+    this runs for every recommendation.
     """
-    stations = {
-        sid: (lat, lon)
-        for sid, lat, lon in session.execute(
-            select(Station.id, Station.lat, Station.lon)
-        )
-    }
-    rows = session.execute(
-        select(
-            Unit.callsign,
-            Unit.agency_code,
-            Unit.unit_type,
-            Unit.capabilities,
-            Unit.station_id,
-            Unit.lat,
-            Unit.lon,
-            Unit.status,
-            Assignment.incident_id,
-            Incident.priority,
-        )
-        .outerjoin(
-            Assignment, (Assignment.unit_id == Unit.id) & (Assignment.active == true())
-        )
-        .outerjoin(Incident, Incident.id == Assignment.incident_id)
-    ).all()
+    connection = session.connection()
+    stations = {sid: (lat, lon) for sid, lat, lon in connection.execute(_STATIONS)}
+    capability_sets: dict[str | None, frozenset[str]] = {}
     candidates = []
-    for row in rows:
-        if row.lat is not None and row.lon is not None:
-            lat, lon = row.lat, row.lon
-        elif row.station_id in stations:
-            lat, lon = stations[row.station_id]
-        else:
-            continue  # nowhere known: cannot estimate an arrival
+    for (
+        callsign,
+        agency,
+        unit_type,
+        capabilities,
+        station_id,
+        lat,
+        lon,
+        status,
+        incident_id,
+        priority,
+    ) in connection.execute(_CANDIDATE_ROWS):
+        if lat is None or lon is None:
+            if station_id not in stations:
+                continue  # nowhere known: cannot estimate an arrival
+            lat, lon = stations[station_id]
+        caps = capability_sets.get(capabilities)
+        if caps is None:
+            caps = frozenset(json.loads(capabilities) if capabilities else ())
+            capability_sets[capabilities] = caps
         candidates.append(
             UnitCandidate(
-                callsign=row.callsign,
-                agency=row.agency_code,
-                unit_type=row.unit_type,
-                capabilities=frozenset(row.capabilities or ()),
-                station_id=row.station_id,
+                callsign=callsign,
+                agency=agency,
+                unit_type=unit_type,
+                capabilities=caps,
+                station_id=station_id,
                 lat=lat,
                 lon=lon,
-                status=UnitStatus(row.status),
-                assignment_priority=Priority(row.priority) if row.priority else None,
-                assignment_incident_id=row.incident_id,
+                status=UnitStatus(status),
+                assignment_priority=Priority(priority) if priority else None,
+                assignment_incident_id=incident_id,
             )
         )
     return candidates
