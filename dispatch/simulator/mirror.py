@@ -69,9 +69,9 @@ class IncidentState:
     lon: float
     plan: tuple[Any, ...]
     rng: np.random.Generator
-    summary: IncidentSummary | None = None
+    summary: IncidentSummary
     """The incident as the service created it (what a policy's need names)."""
-    dispatch_target_s: float = 0.0
+    dispatch_target_s: float
     served: list[str] = field(default_factory=list)
     """Unit types that worked or work it (pulled-off units removed)."""
     active: set[str] = field(default_factory=set)
@@ -99,7 +99,11 @@ class IncidentState:
 
 
 class MirrorBoard:
-    """The :class:`~dispatch.simulator.policies.Board` the event loop keeps."""
+    """The :class:`~dispatch.simulator.policies.Board` the event loop keeps.
+
+    ``incidents`` are the open ones: the loop drops an incident it closed, so
+    a round costs what is open, not what the day has seen.
+    """
 
     def __init__(
         self,
@@ -111,18 +115,10 @@ class MirrorBoard:
         self.units_by_callsign = units
         self.clock = clock
 
-    def waiting(self) -> bool:
-        """True when some open incident's plan is not covered yet."""
-        return any(
-            not state.closed and state.missing() for state in self.incidents.values()
-        )
-
     def needs(self, extra: Mapping[int, Sequence[str]] | None = None) -> list[Need]:
         """Open incidents short of units, counting ``extra`` types as served."""
         out = []
         for incident_id, state in self.incidents.items():
-            if state.closed or state.summary is None:
-                continue
             added = extra.get(incident_id) if extra else None
             slots = (
                 missing_slots(state.plan, [*state.served, *added])
@@ -146,7 +142,6 @@ class MirrorBoard:
         for incident_id in incident_ids:
             state = self.incidents[incident_id]
             summary = state.summary
-            assert summary is not None
             item = QueueItem(
                 incident_id=incident_id,
                 priority=summary.priority,

@@ -121,6 +121,8 @@ class EventLoop:
             (lm.lat, lm.lon) for lm in services.pack.landmarks if lm.kind == "hospital"
         ] or sorted({u.home for u in self.units.values()})
         self.incidents: dict[int, IncidentState] = {}
+        self.open: dict[int, IncidentState] = {}
+        """The incidents not closed yet (a day closes thousands)."""
         self.board = self._board()
         self.outcomes: dict[str, int] = {}
         self.dropped_slots: dict[str, int] = {}
@@ -129,7 +131,7 @@ class EventLoop:
 
     def _board(self) -> Board:
         """What the policy reads each round: the loop's own copy (mirror.py)."""
-        return MirrorBoard(self.incidents, self.units, self.clock)
+        return MirrorBoard(self.open, self.units, self.clock)
 
     # -- the loop --------------------------------------------------------------
 
@@ -212,7 +214,7 @@ class EventLoop:
             target_s=targets.on_scene_s,
             plan_types=tuple(sorted({slot.unit_type for slot in level.plan})),
         )
-        self.incidents[detail.id] = IncidentState(
+        state = IncidentState(
             record=record,
             family=kind.family,
             lat=detail.lat or 0.0,
@@ -222,6 +224,7 @@ class EventLoop:
             summary=detail,
             dispatch_target_s=targets.dispatch_s,
         )
+        self.incidents[detail.id] = self.open[detail.id] = state
         if call.duplicate_after_s is not None:
             self._at(self.now + call.duplicate_after_s, "duplicate", detail.id)
         self._dispatch_round()
@@ -247,7 +250,7 @@ class EventLoop:
         Rounds are skipped when nothing waits: a freed unit with an empty
         queue changes nothing, and the policy would only read the board.
         """
-        return any(not i.closed and i.missing() for i in self.incidents.values())
+        return any(i.missing() for i in self.open.values())
 
     def _dispatch_round(self) -> None:
         for _ in range(4):  # a round that pulled units off incidents runs again
@@ -453,6 +456,7 @@ class EventLoop:
         except DispatchError:
             return
         incident.closed = True
+        self.open.pop(incident.record.incident_id, None)
         incident.record.closed_s = self.now
 
     # -- results ------------------------------------------------------------------
