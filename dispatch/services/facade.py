@@ -8,8 +8,9 @@ the small service of its noun, and the result leaves through the principal's
 lens (masked for its role, :data:`dispatch.access.PRIVACY`):
 
 =====================  ==========================================
-calls.py               open, locate, classify, note, end a call;
-                       create or attach an incident from a call
+call_intake.py         open, identify, locate, classify, note a call
+calls.py               end a call: create or attach an incident, refer,
+                       a one-key outcome
 incidents.py           narrative notes, close, cancel
 units.py               assign, release, acknowledge, status, position
 handoffs.py            hand off to an agency, acknowledge, escalate
