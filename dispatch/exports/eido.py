@@ -9,20 +9,16 @@ APCO ANS 1.111.2 common disposition code, unit statuses as EIDO primary and
 secondary unit statuses.
 
 Where NENA's tables and NENA's schema name a field differently the schema's
-name is used (``dispositionComponent``). :func:`validate_eido` checks an
-object against the schema this project keeps (``eido.schema.json``), written
-from the standard's field tables.
+name is used (``dispositionComponent``).
+:func:`~dispatch.exports.eido_check.validate_eido` checks an object against
+the schema this project keeps (``eido.schema.json``), written from the
+standard's field tables.
 """
 
 from __future__ import annotations
 
 import html
-import json
-import re
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from functools import cache
-from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,8 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch.access import initials, mask_number
-from dispatch.clock import ensure_utc
 from dispatch.exports import codes
+from dispatch.exports.eido_builder import EidoBuilder, ref, timestamp
 from dispatch.keys import as_row_id
 from dispatch.models import (
     Agency,
@@ -49,73 +45,6 @@ EIDO_VERSION = "1.0"
 #: Used only when the roster has no agency of kind ``operator`` (the region
 #: pack's agency that runs the 112 centre owns every incident it creates).
 FALLBACK_CENTER = "PSAP"
-
-
-def _ts(value: datetime, zone: ZoneInfo) -> str:
-    """RFC 3339 with the center's offset, e.g. ``2026-11-27T08:25:55+07:00``."""
-    return ensure_utc(value).astimezone(zone).isoformat(timespec="seconds")
-
-
-def _ref(target: str) -> dict[str, str]:
-    return {"$ref": target}
-
-
-class _Builder:
-    """Collects the components of one EIDO, keyed by ``$id``."""
-
-    def __init__(
-        self,
-        domain: str,
-        zone: ZoneInfo,
-        stamp: str,
-        center: str,
-        services: Mapping[str, str | None],
-    ) -> None:
-        self.domain = domain
-        self.zone = zone
-        self.stamp = stamp
-        self.center = center
-        self.services = services
-        self.center_id = f"{center.lower()}.{domain}"
-        self.agencies: dict[str, dict[str, Any]] = {}
-        self.agents: dict[str, dict[str, Any]] = {}
-
-    def prologue(self, cid: str, agent: str | None = None) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "$id": cid,
-            "lastUpdateTimeStamp": self.stamp,
-            "updatedByAgencyReference": _ref(self.center_id),
-        }
-        if agent is not None:
-            body["updatedByAgentReference"] = _ref(agent)
-        return body
-
-    def component_id(self, kind: str, key: object) -> str:
-        unique = re.sub(r"[^A-Za-z0-9]", "", f"{kind}{key}")
-        return f"urn:emergency:uid:eidodatacomponent:{unique}:{self.center_id}"
-
-    def agency(self, code: str, kind: str, role: str, *, owner: bool = False) -> str:
-        aid = f"{code.lower()}.{self.domain}"
-        entry = self.agencies.get(aid)
-        if entry is None:
-            entry = self.prologue(aid)
-            entry["agencyRoleDescriptionRegistryText"] = []
-            entry["agencyType"] = [codes.agency_type(kind, self.services.get(code))]
-            if owner:
-                entry["incidentOwningAgencyIndicator"] = True
-            self.agencies[aid] = entry
-        if role not in entry["agencyRoleDescriptionRegistryText"]:
-            entry["agencyRoleDescriptionRegistryText"].append(role)
-        return aid
-
-    def agent(self, name: str, role: str, agency_id: str) -> str:
-        aid = f"{name}@{agency_id}"
-        if aid not in self.agents:
-            entry = self.prologue(aid)
-            entry["agentRoleRegistryText"] = [role]
-            entry["agencyReference"] = _ref(agency_id)
-            self.agents[aid] = entry
-        return aid
 
 
 def incident_eido(
@@ -143,11 +72,11 @@ def incident_eido(
         .order_by(Event.id.desc())
         .limit(1)
     )
-    stamp = _ts(last_event or incident.closed_at or incident.created_at, zone)
+    stamp = timestamp(last_event or incident.closed_at or incident.created_at, zone)
     center_code = session.scalar(
         select(Agency.code).where(Agency.kind == "operator").order_by(Agency.code)
     )
-    b = _Builder(domain, zone, stamp, center_code or FALLBACK_CENTER, services or {})
+    b = EidoBuilder(domain, zone, stamp, center_code or FALLBACK_CENTER, services or {})
     roles = dict(session.execute(select(Operator.username, Operator.role)).all())
     center = b.agency(b.center, _CENTER_KIND, "CallReceiving", owner=True)
 
@@ -179,7 +108,7 @@ def incident_eido(
     eido: dict[str, Any] = {
         "$id": f"urn:emergency:uid:incidentid:{incident.number}:{b.center_id}",
         "lastUpdateTimeStamp": stamp,
-        "updatedByAgencyReference": _ref(b.center_id),
+        "updatedByAgencyReference": ref(b.center_id),
         "eidoVersion": EIDO_VERSION,
         "issuingElementIdentification": f"cad.{b.center_id}",
         "incidentComponent": _incident_body(b, incident, incident_location, notes_out),
@@ -205,7 +134,7 @@ _CENTER_KIND = "operator"
 
 def _calls(
     session: Session,
-    b: _Builder,
+    b: EidoBuilder,
     incident: Incident,
     operator: Callable[[str], str],
     locations: list[dict[str, Any]],
@@ -225,17 +154,17 @@ def _calls(
                 "standardPrimaryCallType": "emergency",
                 "localCallType": call.outcome or "open",
                 "direction": "incoming",
-                "callStartTimestamp": _ts(call.received_at, b.zone),
+                "callStartTimestamp": timestamp(call.received_at, b.zone),
                 "callStateRegistryText": "callEnd" if call.ended_at else "callAnswered",
-                "agentReference": [_ref(agent)],
+                "agentReference": [ref(agent)],
             }
         )
         if call.answered_at is not None:
-            body["answerDate"] = _ts(call.answered_at, b.zone)
+            body["answerDate"] = timestamp(call.answered_at, b.zone)
         if call.lat is not None and call.lon is not None:
             lid = b.component_id("location", f"c{call.id}")
             locations.append(_location(b, lid, call, "Caller", f"call-{call.id}"))
-            body["locationReference"] = [_ref(lid)]
+            body["locationReference"] = [ref(lid)]
         calls_out.append(body)
         person = _caller(b, call, full=full)
         if person is not None:
@@ -245,7 +174,7 @@ def _calls(
 
 def _notes(
     session: Session,
-    b: _Builder,
+    b: EidoBuilder,
     incident: Incident,
     operator: Callable[[str], str],
 ) -> list[dict[str, Any]]:
@@ -265,7 +194,7 @@ def _notes(
         else:
             text = f"<p>{text}</p>"
         note = b.prologue(nid, agent)
-        note.update({"notesActionComments": text, "agentReference": _ref(agent)})
+        note.update({"notesActionComments": text, "agentReference": ref(agent)})
         notes_out.append(note)
     if incident.cancel_reason:
         nid = b.component_id("note", f"cancel{incident.id}")
@@ -279,7 +208,7 @@ def _notes(
 
 def _units(
     session: Session,
-    b: _Builder,
+    b: EidoBuilder,
     incident: Incident,
     operator: Callable[[str], str],
     incident_location: str | None,
@@ -307,20 +236,20 @@ def _units(
             dispatch = b.prologue(did, dispatcher)
             dispatch.update(
                 {
-                    "agencyReference": _ref(agency_id),
-                    "agentReference": _ref(dispatcher),
+                    "agencyReference": ref(agency_id),
+                    "agentReference": ref(dispatcher),
                     "emergencyResourceReference": [],
                 }
             )
             dispatches[agency_id] = dispatch
             b.agency(b.center, _CENTER_KIND, "Dispatching")
-        if _ref(rid) not in dispatch["emergencyResourceReference"]:
-            dispatch["emergencyResourceReference"].append(_ref(rid))
+        if ref(rid) not in dispatch["emergencyResourceReference"]:
+            dispatch["emergencyResourceReference"].append(ref(rid))
     return resources_out, dispatches
 
 
 def _resource(
-    b: _Builder,
+    b: EidoBuilder,
     assignment: Assignment,
     unit: Unit,
     rid: str,
@@ -348,22 +277,22 @@ def _resource(
             "primaryUnitStatusRegistryText": mapped.primary,
             "secondaryUnitStatusRegistryText": list(mapped.secondary),
             "unitStatusInternal": [status, f"assignment:{assignment.status}"],
-            "agentReference": [_ref(crew)],
+            "agentReference": [ref(crew)],
         }
     )
     if incident_location is not None:
-        resource["unitDestinationReference"] = _ref(incident_location)
+        resource["unitDestinationReference"] = ref(incident_location)
     return resource
 
 
 def _incident_body(
-    b: _Builder,
+    b: EidoBuilder,
     incident: Incident,
     incident_location: str | None,
     notes_out: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """The incident component; call it after every agent has been registered."""
-    agents_involved = [_ref(a) for a in b.agents]
+    agents_involved = [ref(a) for a in b.agents]
     incident_body = b.prologue(b.component_id("incident", incident.id))
     incident_body.update(
         {
@@ -387,7 +316,7 @@ def _incident_body(
     if priority is not None:
         incident_body["incidentCommonPriorityNumber"] = priority
     if incident_location is not None:
-        incident_body["locationReference"] = [_ref(incident_location)]
+        incident_body["locationReference"] = [ref(incident_location)]
     disposition = _disposition(incident)
     if disposition is not None:
         # NENA's schema gives the nested disposition a prologue of its own.
@@ -395,17 +324,17 @@ def _incident_body(
         body.update(disposition)
         incident_body["dispositionComponent"] = [body]
     if notes_out:
-        incident_body["notesReference"] = [_ref(n["$id"]) for n in notes_out]
+        incident_body["notesReference"] = [ref(n["$id"]) for n in notes_out]
     return incident_body
 
 
-def _caller(b: _Builder, call: Call, *, full: bool) -> dict[str, Any] | None:
+def _caller(b: EidoBuilder, call: Call, *, full: bool) -> dict[str, Any] | None:
     """The caller of ``call`` as a person component (masked unless ``full``)."""
     if not call.caller_number and not call.caller_name:
         return None
     person = b.prologue(b.component_id("person", f"caller{call.id}"))
     person["personRoleRegistryText"] = ["caller"]
-    person["callReference"] = _ref(f"urn:emergency:uid:callid:{call.id}:{b.center_id}")
+    person["callReference"] = ref(f"urn:emergency:uid:callid:{call.id}:{b.center_id}")
     number, name = call.caller_number, call.caller_name
     if number:
         person["personTelephoneNumber"] = number if full else mask_number(number)
@@ -468,7 +397,7 @@ def _disposition(incident: Incident) -> dict[str, Any] | None:
 
 
 def _location(
-    b: _Builder, lid: str, place: Any, kind: str, entity: str
+    b: EidoBuilder, lid: str, place: Any, kind: str, entity: str
 ) -> dict[str, Any]:
     pidf = (
         '<presence xmlns="urn:ietf:params:xml:ns:pidf" '
@@ -497,54 +426,3 @@ def _location(
     if words:
         body["locationDescriptionText"] = ", ".join(dict.fromkeys(words))
     return body
-
-
-@cache
-def eido_schema() -> dict[str, Any]:
-    """The project's JSON Schema for exported EIDOs."""
-    text = (
-        resources.files("dispatch.exports")
-        .joinpath("eido.schema.json")
-        .read_text(encoding="utf-8")
-    )
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
-def validate_eido(eido: dict[str, Any]) -> list[str]:
-    """Problems found by the schema (empty when the EIDO is valid)."""
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(
-        eido_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
-    return [
-        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
-        for error in sorted(validator.iter_errors(eido), key=lambda e: list(e.path))
-    ]
-
-
-def check_references(eido: dict[str, Any]) -> list[str]:
-    """Every ``$ref`` points at a component ``$id`` and every ``$id`` is unique."""
-    ids: list[str] = [eido["$id"]]
-    for key, value in eido.items():
-        if key.endswith("Component") and isinstance(value, list):
-            ids.extend(c["$id"] for c in value)
-        elif key == "incidentComponent":
-            ids.append(value["$id"])
-    problems = [f"duplicate $id {i}" for i in {i for i in ids if ids.count(i) > 1}]
-    known = set(ids)
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            target = node.get("$ref")
-            if isinstance(target, str) and len(node) == 1 and target not in known:
-                problems.append(f"dangling $ref {target}")
-            for child in node.values():
-                walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(eido)
-    return problems

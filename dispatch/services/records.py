@@ -139,7 +139,8 @@ class RecordService(ServiceBase):
 
         With ``validate`` an EIDO that fails the JSON Schema is refused.
         """
-        from dispatch.exports.eido import incident_eido, validate_eido
+        from dispatch.exports.eido import incident_eido
+        from dispatch.exports.eido_check import validate_eido
 
         eido = self.run_read(
             lambda s: incident_eido(

@@ -16,12 +16,8 @@ from click.testing import CliRunner
 from console.cli import main
 from dispatch import catalogue
 from dispatch.errors import InvalidInput
-from dispatch.exports.eido import (
-    check_references,
-    eido_schema,
-    incident_eido,
-    validate_eido,
-)
+from dispatch.exports.eido import incident_eido
+from dispatch.exports.eido_check import check_references, eido_schema, validate_eido
 from dispatch.exports.shift import write_shift_jsonl
 from dispatch.journal import verify_rows
 from dispatch.reports import shift_for_date

@@ -6,7 +6,8 @@ from functools import partial
 
 import pytest
 
-from dispatch.exports.eido import check_references, incident_eido, validate_eido
+from dispatch.exports.eido import incident_eido
+from dispatch.exports.eido_check import check_references, validate_eido
 from dispatch.reports import handover_for, shift_figures_for, shift_window
 from dispatch.reports.render import handover_markdown
 from dispatch.simulator import SimulationConfig, simulate
