@@ -16,7 +16,7 @@ figure (``tests/dispatch/test_simulator_mirror.py``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,10 +110,16 @@ class MirrorBoard:
         incidents: Mapping[int, IncidentState],
         units: Mapping[str, UnitState],
         clock: FixedClock,
+        sync: Callable[[], None],
     ) -> None:
         self.incidents = incidents
         self.units_by_callsign = units
         self.clock = clock
+        self.sync = sync
+
+    def before_engine_reads(self) -> None:
+        """Report the positions the loop has moved units to (``sync``)."""
+        self.sync()
 
     def needs(self, extra: Mapping[int, Sequence[str]] | None = None) -> list[Need]:
         """Open incidents short of units, counting ``extra`` types as served."""
@@ -159,10 +165,16 @@ class MirrorBoard:
         return [incident_id for _, incident_id in keyed]
 
     def units(self) -> list[UnitCandidate]:
-        """Every unit where the database last has it, with its status."""
+        """Every unit where the database has it once synced, with its status.
+
+        A unit driving home is where the loop moved it this round (its
+        automatic vehicle location, written at the next ``sync``); any other
+        unit is where it last reported.
+        """
         out = []
         for unit in self.units_by_callsign.values():
-            if unit.reported is None:
+            where = unit.pos if unit.move is not None else unit.reported
+            if where is None:
                 continue
             out.append(
                 UnitCandidate(
@@ -171,8 +183,8 @@ class MirrorBoard:
                     unit_type=unit.unit_type,
                     capabilities=unit.capabilities,
                     station_id=unit.station_id,
-                    lat=unit.reported[0],
-                    lon=unit.reported[1],
+                    lat=where[0],
+                    lon=where[1],
                     status=unit.status,
                 )
             )

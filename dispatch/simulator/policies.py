@@ -36,7 +36,7 @@ pulled off it), so a slot is never filled twice.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -101,6 +101,14 @@ class Board(Protocol):
 
     def units(self) -> list[UnitCandidate]:
         """Every unit with a known position, as the recommender sees it."""
+        ...
+
+    def before_engine_reads(self) -> None:
+        """Make the database show what the board shows (positions included).
+
+        A policy calls it before it asks the services for a recommendation,
+        which reads the units from the database.
+        """
         ...
 
 
@@ -205,8 +213,17 @@ def _unit_type(services: DispatchService, callsign: str) -> str:
 class ServiceBoard:
     """The board read through the service API (what a desk's screen shows)."""
 
-    def __init__(self, services: DispatchService) -> None:
+    def __init__(
+        self, services: DispatchService, sync: Callable[[], None] | None = None
+    ) -> None:
         self.services = services
+        self.sync = sync
+        """Writes what the caller knows and the database does not yet."""
+
+    def before_engine_reads(self) -> None:
+        """Write what the database lacks (``sync``), if anything."""
+        if self.sync is not None:
+            self.sync()
 
     def needs(self, extra: Mapping[int, Sequence[str]] | None = None) -> list[Need]:
         """Read afresh: the database already counts this round's assignments."""
@@ -222,6 +239,7 @@ class ServiceBoard:
 
     def units(self) -> list[UnitCandidate]:
         """Every unit, where it last reported (its station if it never did)."""
+        self.before_engine_reads()
         out = []
         for unit in self.services.units():
             pos = _position(self.services, unit)
@@ -374,12 +392,15 @@ class EnginePolicy:
                 if i in needs and needs[i].incident.priority == Priority.P1
             ]
         for incident_id in order:
-            made += self._accept(services, needs[incident_id])
+            made += self._accept(services, needs[incident_id], board)
         return made
 
     @staticmethod
-    def _accept(services: DispatchService, need: Need) -> list[AssignmentView]:
+    def _accept(
+        services: DispatchService, need: Need, board: Board
+    ) -> list[AssignmentView]:
         """Accept the recommended units that fill slots still missing."""
+        board.before_engine_reads()
         try:
             rec = services.recommend(need.incident.id)
         except DispatchError:

@@ -131,7 +131,7 @@ class EventLoop:
 
     def _board(self) -> Board:
         """What the policy reads each round: the loop's own copy (mirror.py)."""
-        return MirrorBoard(self.open, self.units, self.clock)
+        return MirrorBoard(self.open, self.units, self.clock, self._report_positions)
 
     # -- the loop --------------------------------------------------------------
 
@@ -256,7 +256,7 @@ class EventLoop:
         for _ in range(4):  # a round that pulled units off incidents runs again
             if not self._waiting():
                 return
-            self._report_positions()
+            self._move_returning()
             made = self.policy.dispatch(self.services, self.clock.now(), self.board)
             pulled = False
             for assignment in made:
@@ -264,20 +264,30 @@ class EventLoop:
             if not pulled:
                 return
 
-    def _report_positions(self) -> None:
+    def _move_returning(self) -> None:
+        """Where every unit driving home is now (interpolated on its way).
+
+        Only the loop's copy moves here; the database learns the positions
+        when the engine is about to read them (:meth:`_report_positions`,
+        through the board): writing hundreds of positions each round was a
+        third of a province day, and read by nobody most rounds.
+        """
         for unit in self.units.values():
             if unit.move is None or unit.status != UnitStatus.RETURNING:
                 continue
             (lat0, lon0), (lat1, lon1), t0, t1 = unit.move
             f = 1.0 if t1 <= t0 else min(1.0, max(0.0, (self.now - t0) / (t1 - t0)))
-            pos = (
+            unit.pos = (
                 round(lat0 + f * (lat1 - lat0), 6),
                 round(lon0 + f * (lon1 - lon0), 6),
             )
-            if pos != unit.pos:
-                unit.pos = pos
-                self.services.report_position(unit.callsign, *pos)
-                unit.reported = pos
+
+    def _report_positions(self) -> None:
+        """Report every moved unit's position (automatic vehicle location)."""
+        for unit in self.units.values():
+            if unit.move is not None and unit.pos != unit.reported:
+                self.services.report_position(unit.callsign, *unit.pos)
+                unit.reported = unit.pos
 
     def _assigned(self, a: AssignmentView) -> bool:
         unit = self.units[a.callsign]

@@ -16,7 +16,8 @@ from dispatch.simulator.runner import EventLoop
 
 
 def _read_back(loop: EventLoop) -> Board:
-    return ServiceBoard(loop.services)
+    # Read from the database, which learns every moved position first.
+    return ServiceBoard(loop.services, loop._report_positions)
 
 
 def _footprint(result: SimulationResult) -> dict[str, object]:
@@ -31,11 +32,18 @@ def _footprint(result: SimulationResult) -> dict[str, object]:
                 Assignment.eta_seconds,
             ).order_by(Assignment.id)
         ).all()
-        events = session.scalar(select(func.count()).select_from(Event))
+        # Positions of units driving home are written when the engine is about
+        # to read them: a board read from the database reads them every round.
+        events = session.execute(
+            select(Event.kind, func.count())
+            .where(Event.kind != "unit.position")
+            .group_by(Event.kind)
+            .order_by(Event.kind)
+        ).all()
     return {
         "figures": json.loads(json.dumps(result.to_dict(), default=str)),
         "assignments": [tuple(map(str, row)) for row in assignments],
-        "events": events,
+        "events": [tuple(row) for row in events],
     }
 
 
