@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -39,6 +39,7 @@ from console.responder.widgets import (
 )
 from console.screens.signon import SignOnScreen
 from console.signon_app import sign_off_left_open
+from console.typeahead import TypeAhead
 from dispatch.errors import DispatchError
 from dispatch.principal import Principal
 
@@ -169,6 +170,21 @@ class ResponderApp(App[None]):
         self._announced: set[int] = set()
         self._armed: str | None = None
         self.title = f"{self.callsign} — Siaga 112"
+        #: Every key and paste from the terminal, in one ordered queue: the
+        #: sign-on screen takes each key to the end before the next, so a
+        #: burst (Ctrl+U, name, Tab, password, Enter) lands key by key.
+        self.typeahead = TypeAhead(self, lambda event: App.on_event(self, event))
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes from the terminal go through the key queue, in order."""
+        if (
+            isinstance(event, events.Key | events.Paste)
+            and not event.is_forwarded
+            and self.typeahead.feed(event)
+        ):
+            self.app_focus = True  # as Textual does for a key it handles itself
+            return
+        await super().on_event(event)
 
     # -- layout ------------------------------------------------------------
 

@@ -344,3 +344,30 @@ def test_a_whole_sign_on_in_one_burst_in_a_real_terminal(tmp_path: Path) -> None
             desk.wait_for("Signed on as ani", timeout=30)
         finally:
             desk.close()
+
+
+async def test_a_responder_sign_on_typed_in_one_burst_lands_key_by_key(
+    desk: DispatchService,
+) -> None:
+    # A crew member clears a stray key and signs on in one go, read by the
+    # terminal in one batch: Ctrl+U must clear the name field, not the
+    # password field the Tab behind it focuses.
+    from console.responder import ResponderApp
+
+    admin = facade_for(desk, Role.ADMIN, operator="kepala")
+    admin.add_operator("rina", Role.RESPONDER, "rina's long password", unit="AMB-01")
+    unsigned = DispatchService(
+        desk.engine, settings=desk.settings, clock=desk.clock, pack=desk.pack
+    )
+    app = ResponderApp(unsigned, "AMB-01", follow_interval=60, language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, SignOnScreen)
+        await pilot.press("x")  # the stray key
+        await settle_app(app, pilot)
+        keys = [events.Key("ctrl+u", None), *burst("rina\trina's long password\r")]
+        for key in keys:
+            app.post_message(key)
+        await settle_app(app, pilot)
+        assert app.principal is not None
+        assert app.principal.operator == "rina"
