@@ -6,6 +6,11 @@ module looks for the PostgreSQL server binaries, creates a cluster in a
 temporary folder, starts it on a free loopback port and removes it when the
 session ends. PostgreSQL refuses to run as root, so as root the cluster is
 created and run as the ``postgres`` system user.
+
+A session killed from outside (a timeout, Ctrl+C twice) never reaches its
+teardown and leaves its server running. Every cluster folder therefore names
+the process that owns it (``owner``), and a new session first stops and
+removes the clusters whose owner is gone (:func:`reap_stale_clusters`).
 """
 
 from __future__ import annotations
@@ -73,7 +78,9 @@ class ThrowawayCluster:
 
     def start(self) -> str:
         """Create and start the cluster; return its SQLAlchemy URL."""
-        self.root = Path(tempfile.mkdtemp(prefix="siaga-pg-"))
+        reap_stale_clusters(self.bin_dir)
+        self.root = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        (self.root / _OWNER).write_text(str(os.getpid()))
         self.port = _free_port()
         data = self.root / "data"
         if os.geteuid() == 0:
@@ -136,20 +143,7 @@ class ThrowawayCluster:
 
     def stop(self) -> None:
         """Stop the server and remove every file of the cluster."""
-        data = self.root / "data"
-        if data.exists():
-            self._run(
-                [
-                    str(self.bin_dir / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-m",
-                    "immediate",
-                    "stop",
-                ],
-                check=False,
-            )
-        shutil.rmtree(self.root, ignore_errors=True)
+        _stop_and_remove(self.bin_dir, self.root)
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + 30
@@ -168,11 +162,60 @@ class ThrowawayCluster:
         return log.read_text(errors="replace")[-2000:] if log.exists() else "(no log)"
 
     def _run(self, argv: list[str], *, check: bool = True) -> None:
-        if self._run_as:
-            argv = ["runuser", "-u", self._run_as, "--", *argv]
-        result = subprocess.run(argv, capture_output=True, text=True, check=False)
-        if check and result.returncode != 0:
-            raise PostgresUnavailable(
-                f"{' '.join(argv)} failed ({result.returncode}): "
-                f"{result.stderr.strip() or result.stdout.strip()}"
-            )
+        _run(argv, run_as=self._run_as, check=check)
+
+
+_PREFIX = "siaga-pg-"
+#: The file in a cluster's folder naming the process (pid) that owns it.
+_OWNER = "owner"
+
+
+def _run(argv: list[str], *, run_as: str | None, check: bool = True) -> None:
+    if run_as:
+        argv = ["runuser", "-u", run_as, "--", *argv]
+    result = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if check and result.returncode != 0:
+        raise PostgresUnavailable(
+            f"{' '.join(argv)} failed ({result.returncode}): "
+            f"{result.stderr.strip() or result.stdout.strip()}"
+        )
+
+
+def _stop_and_remove(bin_dir: Path, root: Path) -> None:
+    data = root / "data"
+    if data.exists():
+        run_as = "postgres" if os.geteuid() == 0 else None
+        _run(
+            [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            run_as=run_as,
+            check=False,
+        )
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's living process
+    return True
+
+
+def reap_stale_clusters(bin_dir: Path, folder: Path | None = None) -> list[Path]:
+    """Stop and remove the clusters whose owning test session is gone.
+
+    Only folders this module made (named ``siaga-pg-*`` with an ``owner``
+    file) are touched; returns the ones removed.
+    """
+    reaped = []
+    for root in sorted(Path(folder or tempfile.gettempdir()).glob(_PREFIX + "*")):
+        try:
+            owner = int((root / _OWNER).read_text())
+        except (OSError, ValueError):
+            continue  # not ours, or still being made
+        if not _alive(owner):
+            _stop_and_remove(bin_dir, root)
+            reaped.append(root)
+    return reaped
