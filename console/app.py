@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
-from textual import events, on, work
+from textual import events, work
 from textual.app import App, InvalidThemeError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -35,12 +35,13 @@ from console.config import ConsoleSettings
 from console.duties import DeskDuties, escalation_alarms
 from console.follow import JournalFollower
 from console.i18n import _, current_language, engine_message, set_language
-from console.messages import DatabaseRecovered, DatabaseTrouble, JournalAdvanced
+from console.messages import JournalAdvanced
 from console.pack_facts import PackFacts
 from console.places import PlaceFinder
 from console.signon_app import SignedOnApp
+from console.trouble import TroubleReports
 from console.typeahead import TypeAhead
-from dispatch.errors import CommitInDoubt, DatabaseUnavailable, DispatchError
+from dispatch.errors import DispatchError
 from dispatch.principal import Principal
 from dispatch.schemas import CallView
 
@@ -118,7 +119,7 @@ NARROW_BELOW = 110
 FOOTER_NAV_FROM = 160
 
 
-class SiagaApp(PackFacts, SignedOnApp):
+class SiagaApp(PackFacts, TroubleReports, SignedOnApp):
     """The Siaga 112 console: signs an operator on, then intake, board, …."""
 
     TITLE = "Siaga 112"
@@ -493,53 +494,3 @@ class SiagaApp(PackFacts, SignedOnApp):
         for screen in self._modes_screens():
             if screen.is_mounted and hasattr(screen, "on_journal_advanced"):
                 screen.post_message(JournalAdvanced(message.events, message.last_id))
-
-    @on(DatabaseTrouble)
-    def _database_trouble(self, message: DatabaseTrouble) -> None:
-        self.db_trouble = engine_message(message.detail)
-
-    @on(DatabaseRecovered)
-    def _database_recovered(self) -> None:
-        self.database_ok()
-
-    def _failover_changed(self, waiting: bool, detail: str) -> None:
-        """From any thread: a service call waits for a new leader, or is through."""
-        self.post_message(DatabaseTrouble(detail) if waiting else DatabaseRecovered())
-
-    def database_ok(self) -> None:
-        """The database answered: hide the banner."""
-        if self.db_trouble:
-            self.db_trouble = ""
-            self.notify(_("banner.recovered"))
-
-    def report_error(self, error: BaseException, screen: Any) -> None:
-        """The one place worker errors become messages for the operator."""
-        if isinstance(error, CommitInDoubt):
-            # Not a passing banner: the operator must look before repeating.
-            self.notify(
-                engine_message(error.message),
-                title=_("error.title"),
-                severity="error",
-                timeout=30,
-            )
-            return
-        if isinstance(error, DatabaseUnavailable):
-            self.db_trouble = engine_message(error.message)
-            if hasattr(screen, "save_now"):
-                screen.call_later(screen.set_timer, 2.0, screen.save_now)
-            return
-        if isinstance(error, DispatchError):
-            if hasattr(
-                screen, "report_dispatch_error"
-            ) and screen.report_dispatch_error(error):
-                return
-            self.notify(
-                engine_message(error.message), title=_("error.title"), severity="error"
-            )
-            return
-        log.exception("unexpected error in a worker", exc_info=error)
-        self.notify(
-            _("error.unexpected", detail=f"{type(error).__name__}: {error}"),
-            severity="error",
-            timeout=15,
-        )
