@@ -46,10 +46,24 @@ DIRECT_OUTCOMES = frozenset(
 )
 
 
-#: The day's highest incident number (built once, with its cache key).
+#: The day's highest incident number in text order (built once, with its
+#: cache key): the number order while serials have four digits.
 _LATEST_NUMBER = select(func.max(Incident.number)).where(
     Incident.number >= bindparam("low"), Incident.number < bindparam("high")
 )
+#: The day's highest incident number when serials may have five digits or more.
+_LONGEST_NUMBER = (
+    select(Incident.number)
+    .where(Incident.number >= bindparam("low"), Incident.number < bindparam("high"))
+    .order_by(func.length(Incident.number).desc(), Incident.number.desc())
+    .limit(1)
+)
+_FOUR_DIGITS = 9999
+
+
+def _serial(number: str | None) -> int:
+    """The serial of ``112-YYYYMMDD-NNNN`` (0 for no number yet)."""
+    return int(number.rsplit("-", 1)[1]) if number else 0
 
 
 class CallService(CallIntake):
@@ -314,5 +328,14 @@ class CallService(CallIntake):
         latest = session.scalar(
             _LATEST_NUMBER, {"low": prefix, "high": f"112-{local:%Y%m%d}."}
         )
-        serial = int(latest.rsplit("-", 1)[1]) + 1 if latest else 1
-        return f"{prefix}{serial:04d}"
+        serial = _serial(latest)
+        if serial >= _FOUR_DIGITS:
+            # Past 9999 the text order is not the number order ("…-9999" sorts
+            # after "…-10000"): the longest number of the day is the highest.
+            # A province center passes 9,999 incidents on a flood day.
+            serial = _serial(
+                session.scalar(
+                    _LONGEST_NUMBER, {"low": prefix, "high": f"112-{local:%Y%m%d}."}
+                )
+            )
+        return f"{prefix}{serial + 1:04d}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
 from dispatch.db import write_session
@@ -17,7 +17,7 @@ from dispatch.errors import (
     UnitAlreadyAssigned,
     UnitNotFound,
 )
-from dispatch.models import Assignment
+from dispatch.models import Assignment, Incident
 from dispatch.services import DispatchService
 from dispatch.testing import RSUD
 from tests.dispatch.conftest import LOW_TYPE, new_incident
@@ -61,6 +61,26 @@ def test_unknowns(services):
         services.assign_unit(999_999, ambulances(services)[0])
     with pytest.raises(IncidentNotFound):
         services.incident("112-19990101-0001")
+
+
+@pytest.mark.parametrize(
+    ("existing", "expected"),
+    [(("0041",), "0042"), (("9998", "9999"), "10000"), (("9999", "10000"), "10001")],
+)
+def test_incident_numbers_count_past_four_digits(services, existing, expected):
+    # A province center passes 9,999 incidents on a flood day; in text order
+    # "…-9999" sorts after "…-10000", and the next number was taken twice.
+    made = [new_incident(services) for _ in existing]
+    prefix = made[0].number.rsplit("-", 1)[0]
+    with write_session(services.engine) as session:
+        for incident, serial in zip(made, existing, strict=True):
+            session.execute(
+                update(Incident)
+                .where(Incident.id == incident.id)
+                .values(number=f"{prefix}-{serial}")
+            )
+    assert new_incident(services).number == f"{prefix}-{expected}"
+    assert new_incident(services).number == f"{prefix}-{int(expected) + 1:04d}"
 
 
 def test_incident_found_by_number(services):
