@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,6 @@ from sqlalchemy.pool import StaticPool
 from dispatch.config import EngineSettings
 from dispatch.dburl import POSTGRES_CONNECT_ARGS, normalize_url
 from dispatch.files import make_private, private_dir, touch_private
-from dispatch.writer_gate import WriterGate
 
 _WRITE_OPTION = "siaga_write"
 
@@ -83,12 +82,6 @@ def make_engine(
             files = _prepare_sqlite_file(Path(database).expanduser())
         engine = create_engine(parsed, **kwargs)
         _configure_sqlite(engine, tuning, wal=not in_memory, private=files)
-        if files:
-            gate = WriterGate.beside(
-                files[0], wait_seconds=tuning.sqlite_busy_timeout_ms / 1000
-            )
-            if gate is not None:
-                _GATES[engine] = gate
         return engine
     if parsed.get_backend_name() == "postgresql":
         # A pooled connection to a server that died in a failover is noticed
@@ -177,8 +170,6 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 _WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
-#: The writer queue of each SQLite file engine (:mod:`dispatch.writer_gate`).
-_GATES: weakref.WeakKeyDictionary[Engine, WriterGate] = weakref.WeakKeyDictionary()
 
 
 def _writer(engine: Engine) -> Engine:
@@ -197,17 +188,8 @@ COMMITTING = "siaga_committing"
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One write unit of work: commits on success, rolls back on any error.
-
-    On a SQLite file the writer first waits for its turn in the file's writer
-    queue, so writers are served in the order they came.
-    """
-    gate = _GATES.get(engine)
-    with (
-        gate.turn() if gate is not None else nullcontext(),
-        Session(_writer(engine), expire_on_commit=False) as session,
-        session.begin(),
-    ):
+    """One write unit of work: commits on success, rolls back on any error."""
+    with Session(_writer(engine), expire_on_commit=False) as session, session.begin():
         yield session
         session.info[COMMITTING] = True
 
