@@ -99,6 +99,18 @@ class TypeAhead:
 
     # -- feeding -----------------------------------------------------------------
 
+    def take_from_terminal(self, event: events.Event) -> bool:
+        """True when ``event`` is a key or paste from the terminal the queue took.
+
+        An app's ``on_event`` calls it first and returns when it is True.
+        """
+        if not isinstance(event, events.Key | events.Paste) or event.is_forwarded:
+            return False
+        if not self.feed(event):
+            return False
+        self.app.app_focus = True  # as Textual does for a key it handles itself
+        return True
+
     def feed(self, event: KeyInput) -> bool:
         """A key or paste from the terminal: True if the queue took it."""
         self.received += 1

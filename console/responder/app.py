@@ -177,14 +177,8 @@ class ResponderApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         """Keys and pastes from the terminal go through the key queue, in order."""
-        if (
-            isinstance(event, events.Key | events.Paste)
-            and not event.is_forwarded
-            and self.typeahead.feed(event)
-        ):
-            self.app_focus = True  # as Textual does for a key it handles itself
-            return
-        await super().on_event(event)
+        if not self.typeahead.take_from_terminal(event):
+            await super().on_event(event)
 
     # -- layout ------------------------------------------------------------
 
