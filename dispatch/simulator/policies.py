@@ -286,15 +286,9 @@ class ClosestIdlePolicy:
     ) -> list[AssignmentView]:
         """Fill each waiting incident's slots with the nearest free fitting unit."""
         board = board or ServiceBoard(services)
-        needs = board.needs()
+        needs = self._in_order(board.needs())
         if not needs:
             return []
-        if self.priority_order:
-            needs.sort(
-                key=lambda n: (n.incident.priority.rank, n.incident.call_received_at)
-            )
-        else:
-            needs.sort(key=lambda n: (n.incident.call_received_at, n.incident.id))
         free = [
             (unit, (unit.lat, unit.lon))
             for unit in board.units()
@@ -302,7 +296,6 @@ class ClosestIdlePolicy:
         ]
         made: list[AssignmentView] = []
         taken: set[str] = set()
-        model = services.travel_model
         for need in needs:
             incident = need.incident
             if incident.lat is None or incident.lon is None:
@@ -310,22 +303,20 @@ class ClosestIdlePolicy:
             pool = [(u, p) for u, p in free if u.callsign not in taken]
             if not pool:
                 break
-            etas = np.asarray(
-                model.eta_many(
-                    np.array([p for _, p in pool], dtype=np.float64),
-                    (incident.lat, incident.lon),
-                    [u.unit_type for u, _ in pool],
-                    when=now,
-                )
-            )
-            order = sorted(
-                range(len(pool)), key=lambda i: (float(etas[i]), pool[i][0].callsign)
-            )
-            units = [(pool[i][0], float(etas[i])) for i in order]
+            units = _nearest_first(services, pool, (incident.lat, incident.lon), now)
             for slot in need.slots:
                 for _ in range(slot.count):
                     made += self._nearest_fit(services, incident.id, slot, units, taken)
         return made
+
+    def _in_order(self, needs: list[Need]) -> list[Need]:
+        """First come first served, or (``priority_order``) by priority first."""
+        if self.priority_order:
+            return sorted(
+                needs,
+                key=lambda n: (n.incident.priority.rank, n.incident.call_received_at),
+            )
+        return sorted(needs, key=lambda n: (n.incident.call_received_at, n.incident.id))
 
     def _nearest_fit(
         self,
@@ -357,6 +348,27 @@ class ClosestIdlePolicy:
             taken.add(unit.callsign)
             return [made]
         return []
+
+
+def _nearest_first(
+    services: DispatchService,
+    pool: list[tuple[UnitCandidate, tuple[float, float]]],
+    dest: tuple[float, float],
+    now: datetime,
+) -> list[tuple[UnitCandidate, float]]:
+    """The units of ``pool`` with their ETAs to ``dest``, nearest first."""
+    etas = np.asarray(
+        services.travel_model.eta_many(
+            np.array([p for _, p in pool], dtype=np.float64),
+            dest,
+            [u.unit_type for u, _ in pool],
+            when=now,
+        )
+    )
+    order = sorted(
+        range(len(pool)), key=lambda i: (float(etas[i]), pool[i][0].callsign)
+    )
+    return [(pool[i][0], float(etas[i])) for i in order]
 
 
 class EnginePolicy:
