@@ -15,7 +15,8 @@ from dispatch.access import Action
 from dispatch.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from dispatch.archive import ArchiveCheck, ArchiveResult, FullVerify
+    from dispatch.archive import ArchiveCheck, ArchiveResult
+    from dispatch.archive_verify import FullVerify
     from dispatch.integrity import Finding
     from dispatch.journal import VerifyReport
     from dispatch.reports.figures import ShiftFigures

@@ -21,7 +21,8 @@ from dispatch.errors import InvalidInput, NotFound
 from dispatch.services.base import ServiceBase
 
 if TYPE_CHECKING:
-    from dispatch.archive import ArchiveCheck, ArchiveResult, FullVerify
+    from dispatch.archive import ArchiveCheck, ArchiveResult
+    from dispatch.archive_verify import FullVerify
     from dispatch.reports.figures import ShiftFigures
     from dispatch.reports.followup import FollowUpTargets
     from dispatch.reports.handover import HandoverReport
@@ -119,7 +120,7 @@ class RecordService(ServiceBase):
 
     def verify_everything(self, folder: Path) -> FullVerify:
         """Check the archives in ``folder``, their links and the online chain."""
-        from dispatch.archive import verify_all
+        from dispatch.archive_verify import verify_all
 
         return self.run_read(lambda s: verify_all(s, folder))
 

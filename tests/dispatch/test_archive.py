@@ -21,8 +21,8 @@ from dispatch.archive import (
     check_archive,
     file_sha256,
     import_archive,
-    verify_all,
 )
+from dispatch.archive_verify import verify_all
 from dispatch.clock import FixedClock
 from dispatch.config import EngineSettings
 from dispatch.db import make_engine, write_session
