@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from sqlalchemy.pool import StaticPool
 from dispatch.config import EngineSettings
 from dispatch.dburl import POSTGRES_CONNECT_ARGS, normalize_url
 from dispatch.files import make_private, private_dir, touch_private
+from dispatch.writer_lock import WriterLock
 
 _WRITE_OPTION = "siaga_write"
 
@@ -82,6 +83,12 @@ def make_engine(
             files = _prepare_sqlite_file(Path(database).expanduser())
         engine = create_engine(parsed, **kwargs)
         _configure_sqlite(engine, tuning, wal=not in_memory, private=files)
+        if files:
+            lock = WriterLock.beside(
+                files[0], wait_seconds=tuning.sqlite_busy_timeout_ms / 1000
+            )
+            if lock is not None:
+                _WRITER_LOCKS[engine] = lock
         return engine
     if parsed.get_backend_name() == "postgresql":
         # A pooled connection to a server that died in a failover is noticed
@@ -170,6 +177,10 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 _WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+#: The writers' lock of each SQLite file engine (:mod:`dispatch.writer_lock`).
+_WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, WriterLock] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _writer(engine: Engine) -> Engine:
@@ -184,12 +195,24 @@ def _writer(engine: Engine) -> Engine:
 #: Set in a write session's ``info`` once its body is done and the commit is
 #: sent: a connection lost after that may have saved the work (in doubt).
 COMMITTING = "siaga_committing"
+#: Set in every write session's ``info`` (services lock rows they change there).
+WRITE_SESSION = "siaga_write_session"
 
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One write unit of work: commits on success, rolls back on any error."""
-    with Session(_writer(engine), expire_on_commit=False) as session, session.begin():
+    """One write unit of work: commits on success, rolls back on any error.
+
+    On a SQLite file the writer first takes the file's writers' lock, waiting
+    in the kernel rather than in SQLite's sleeping busy handler.
+    """
+    lock = _WRITER_LOCKS.get(engine)
+    with (
+        lock.held() if lock is not None else nullcontext(),
+        Session(_writer(engine), expire_on_commit=False) as session,
+        session.begin(),
+    ):
+        session.info[WRITE_SESSION] = True
         yield session
         session.info[COMMITTING] = True
 

@@ -1,11 +1,14 @@
 """The event journal: append and follow; the chain itself is :mod:`dispatch.chain`.
 
 Every state change writes one event in the same transaction as the change.
-Writers take the single ``journal_head`` row first (``SELECT … FOR UPDATE``
-on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so
-ids are handed out one by one in commit order, each hashed with
-:func:`dispatch.chain.text_digest`. The verification names are re-exported
-here for callers that know them from this module.
+Services queue their events (:func:`defer`) and the unit of work appends
+them just before the commit (:func:`flush_pending`): only then does a writer
+take the single ``journal_head`` row (``SELECT … FOR UPDATE`` on PostgreSQL;
+SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so ids are handed
+out one by one in commit order, each hashed with
+:func:`dispatch.chain.text_digest`, while the rest of two actions on
+PostgreSQL overlap under the database's row locks. The verification names
+are re-exported here for callers that know them from this module.
 """
 
 from __future__ import annotations

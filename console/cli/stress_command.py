@@ -46,6 +46,8 @@ def _print_text(doc: dict[str, Any]) -> None:
     errors = ", ".join(f"{k} {v}" for k, v in doc["errors"].items()) or "none"
     refused = ", ".join(f"{k} {v}" for k, v in doc["refused"].items()) or "none"
     click.echo(f"errors: {errors}")
+    for sample in doc["error_samples"]:
+        click.echo(f"  {sample['action']}: {sample['type']}: {sample['message']}")
     click.echo(f"refused by the engine (expected in races): {refused}")
     for check in doc["invariants"]:
         mark = "ok    " if check["ok"] else "FAILED"

@@ -25,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dispatch import journal
 from dispatch.clock import Clock, SystemClock
 from dispatch.config import EngineSettings
-from dispatch.db import COMMITTING, read_session, write_session
+from dispatch.db import COMMITTING, WRITE_SESSION, read_session, write_session
 from dispatch.errors import (
     CallNotFound,
     CommitInDoubt,
@@ -56,6 +56,22 @@ T = TypeVar("T")
 
 #: Built once (with its cache key): every assignment and status looks it up.
 _UNIT_BY_CALLSIGN = select(Unit).where(Unit.callsign == bindparam("callsign"))
+_UNIT_BY_CALLSIGN_LOCKED = _UNIT_BY_CALLSIGN.with_for_update()
+
+
+def locks_rows(session: Session) -> bool:
+    """True when this session's loads for a change must lock their rows.
+
+    On PostgreSQL the desks' busiest actions overlap (the journal lock is
+    taken only at the commit; :mod:`dispatch.services.unit_of_work`), so an
+    action locks the incident and the unit it changes when it loads them:
+    two actions on the same incident or unit go one after the other, and a
+    close cannot miss an assignment made at the same moment. SQLite's
+    writers are one at a time anyway.
+    """
+    return bool(session.info.get(WRITE_SESSION)) and (
+        session.get_bind().dialect.name == "postgresql"
+    )
 
 
 @dataclass(frozen=True)
@@ -174,7 +190,7 @@ class ServiceBase:
         session: Session | None = None
         try:
             with write_session(self.engine) as session:
-                journal.lock_journal(session)
+                journal.lock_journal(session)  # a lone write: one at a time
                 yield session
                 journal.flush_pending(session)
             witness = self.ctx.witness
@@ -252,11 +268,18 @@ class ServiceBase:
     def _incident(session: Session, incident_id: int | str) -> Incident:
         row_id = as_row_id(incident_id)
         if isinstance(incident_id, str) and not incident_id.isdigit():
-            incident = session.scalars(
-                select(Incident).where(Incident.number == incident_id)
-            ).one_or_none()
+            query = select(Incident).where(Incident.number == incident_id)
+            if locks_rows(session):
+                query = query.with_for_update()
+            incident = session.scalars(query).one_or_none()
         else:
-            incident = None if row_id is None else session.get(Incident, row_id)
+            incident = (
+                None
+                if row_id is None
+                else session.get(
+                    Incident, row_id, with_for_update=locks_rows(session) or None
+                )
+            )
         if incident is None:
             raise IncidentNotFound(
                 f"There is no incident {incident_id}.", incident_id=incident_id
@@ -265,8 +288,9 @@ class ServiceBase:
 
     @staticmethod
     def _unit(session: Session, callsign: str) -> Unit:
+        query = _UNIT_BY_CALLSIGN_LOCKED if locks_rows(session) else _UNIT_BY_CALLSIGN
         unit = session.scalars(
-            _UNIT_BY_CALLSIGN, {"callsign": callsign.strip().upper()}
+            query, {"callsign": callsign.strip().upper()}
         ).one_or_none()
         if unit is None:
             raise UnitNotFound(f"There is no unit {callsign}.", callsign=callsign)

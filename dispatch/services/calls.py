@@ -59,6 +59,11 @@ _LONGEST_NUMBER = (
     .limit(1)
 )
 _FOUR_DIGITS = 9999
+#: PostgreSQL: desks making incidents at the same moment take numbers one at
+#: a time (a transaction-scoped advisory lock, released at commit); without
+#: it two of them read the same highest number and one loses at the unique
+#: index again and again under load. SQLite's writers are one at a time anyway.
+_NUMBERING_LOCK = select(func.pg_advisory_xact_lock(0x112_1CD))
 
 
 def _serial(number: str | None) -> int:
@@ -324,6 +329,8 @@ class CallService(CallIntake):
     def _next_number(self, session: Any, now: datetime) -> str:
         local = now.astimezone(self.settings.zone)
         prefix = f"112-{local:%Y%m%d}-"
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(_NUMBERING_LOCK)
         # A range, not LIKE: it walks the unique index instead of every incident.
         latest = session.scalar(
             _LATEST_NUMBER, {"low": prefix, "high": f"112-{local:%Y%m%d}."}

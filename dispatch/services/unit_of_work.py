@@ -152,9 +152,60 @@ def is_transient(exc: BaseException) -> bool:
     return "database is locked" in text or "database table is locked" in text
 
 
-def _key_clash(exc: BaseException) -> bool:
-    """True when the insert lost a race for the same idempotency key."""
-    return isinstance(exc, IntegrityError) and "idempotency_keys" in str(exc.orig)
+#: Actions that may overlap on PostgreSQL: they change only calls, incidents
+#: and units (whose version columns refuse a stale change, and whose rows
+#: they lock when they load them: ``ServiceBase.locks_rows``), assignments
+#: (one active per unit, a unique index) and rows they insert. The rest —
+#: hand-offs, referrals, shifts, operators, rare and with rows of their own —
+#: hold the journal lock from their first write, one at a time.
+OVERLAPPING = frozenset(
+    {
+        "call.open",
+        "call.update_caller",
+        "call.locate",
+        "call.classify",
+        "call.note",
+        "call.close",
+        "incident.create",
+        "incident.note",
+        "incident.close",
+        "incident.cancel",
+        "incident.accept_recommendation",
+        "unit.assign",
+        "unit.release",
+        "unit.report_status",
+        "unit.report_position",
+    }
+)
+
+#: Unique indexes two overlapping actions can both pass in their reads and
+#: only one can win at the insert: the loser runs again on fresh state and
+#: gets the domain's own answer (the key's stored result, the next incident
+#: number, "unit already assigned" from the service's own check).
+_RACED_INDEXES = (
+    "idempotency_keys",
+    "uq_incidents_number",
+    "incidents.number",
+    "uq_assignments_active_unit",
+    "uq_shift_sign_ons_active_terminal",
+)
+
+
+def lost_race(exc: BaseException) -> bool:
+    """True when another action changed the same rows first (run it again).
+
+    A version check that failed (``StaleDataError``) or a unique index that
+    another overlapping action filled first. Before the journal lock moved
+    to the commit these could not happen on PostgreSQL, where the lock
+    serialised whole actions; now the database's row locks and unique
+    indexes decide, and the action is repeated on what is there now.
+    """
+    if isinstance(exc, StaleDataError):
+        return True
+    if not isinstance(exc, IntegrityError):
+        return False
+    text = str(exc.orig)
+    return any(name in text for name in _RACED_INDEXES)
 
 
 def translate(exc: Exception) -> DispatchError | None:
@@ -215,15 +266,21 @@ class _Running:
     def write_session(self) -> Session:
         """The action's write transaction: begun, locked and key-checked once.
 
-        Validation and computing done before the first write hold no lock; the
-        journal lock is taken here, then the key is looked up under it (a
-        concurrent attempt with the same key has committed or not started).
+        Validation and computing done before the first write hold no lock.
+        The desks' busiest actions (:data:`OVERLAPPING`) take the journal's
+        lock only just before the commit (:func:`dispatch.journal.flush_pending`),
+        so on PostgreSQL two of them on different rows overlap and only the
+        append is one at a time; every other action takes it here, at its
+        first write, and runs alone as before. A concurrent attempt under the
+        same key that commits first makes this attempt's key insert fail, and
+        the retry replays its result.
         """
         if self.session is not None:
             return self.session
         session = self.stack.enter_context(write_session(self.engine))
         self.session = session
-        journal.lock_journal(session)
+        if self.action not in OVERLAPPING:
+            journal.lock_journal(session)  # one at a time from the first write
         if self.key is not None:
             row = session.connection().execute(_FIND_KEY, {"key": self.key}).first()
             if row is not None:
@@ -281,11 +338,14 @@ class UnitOfWork:
                     # commit that broke half-way is safe to repeat.
                     raise ConnectionLost(RECONNECTING, detail=short(exc)) from exc
                 # After COMMIT began only a replay under the key is safe.
-                retry = is_transient(exc) or _key_clash(exc) or state.committing
+                raced = lost_race(exc)
+                if raced and attempt < attempts:
+                    continue  # at once: the winner has committed
+                retry = is_transient(exc) or state.committing
                 if retry and attempt < attempts:
                     self._pause(attempt)
                     continue
-                if retry:
+                if retry or (raced and translate(exc) is None):
                     raise DatabaseUnavailable(
                         f"{STAYED_BUSY} ({attempts} tries; {short(exc)})",
                         attempts=attempts,

@@ -70,7 +70,7 @@ class UnitService(LifecycleSteps):
                     f"{unit.callsign} is already on incident {incident.number}.",
                     callsign=unit.callsign,
                 )
-            other = session.get(Incident, current.incident_id)
+            other = self._incident(session, current.incident_id)
             assert other is not None
             if not preempt:
                 raise UnitAlreadyAssigned(
@@ -252,7 +252,7 @@ class UnitService(LifecycleSteps):
 
         Returns the assignment's incident.
         """
-        incident = session.get(Incident, assignment.incident_id)
+        incident = self._incident(session, assignment.incident_id)
         step = UNIT_TO_ASSIGNMENT.get(new)
         if step is not None and step != assignment.status:
             check_assignment_move(

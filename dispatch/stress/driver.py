@@ -55,6 +55,10 @@ class StressConfig:
     kills: int = 0
 
 
+#: How many distinct error lines a result keeps, so a failed run says why.
+ERROR_SAMPLES = 5
+
+
 @dataclass
 class StressResult:
     """What a run did and whether the database kept its promises."""
@@ -68,6 +72,8 @@ class StressResult:
     refused: Counter[str]
     kills: int
     checks: list[Check] = field(default_factory=list)
+    #: Up to :data:`ERROR_SAMPLES` distinct error lines (action, type, message).
+    error_samples: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -104,6 +110,9 @@ class StressResult:
                 k: None if v is None else round(v, 4) for k, v in self.latency().items()
             },
             "errors": dict(sorted(self.errors.items())),
+            "error_samples": [
+                {"action": a, "type": k, "message": m} for a, k, m in self.error_samples
+            ],
             "refused": dict(sorted(self.refused.items())),
             "kills": self.kills,
             "invariants": [
@@ -277,12 +286,16 @@ def run_stress(config: StressConfig) -> StressResult:
     acks: list[dict[str, Any]] = []
     cycles: list[float] = []
     errors: Counter[str] = Counter(problems)
+    samples: dict[tuple[str, str, str], None] = {}
     refused: Counter[str] = Counter()
     for index in range(config.desks):
         records = read_desk_file(config.work_dir / f"desk-{index:02d}.jsonl")
         acks.extend(records.acks)
         cycles.extend(records.cycles)
         errors.update(kind for _action, kind, _msg in records.errors)
+        for line in records.errors:
+            if len(samples) < ERROR_SAMPLES:
+                samples.setdefault(line)
         refused.update(code for _action, code in records.refused)
     writes = sum(1 for a in acks if not a.get("same"))
     engine = make_engine(config.database_url)
@@ -305,4 +318,5 @@ def run_stress(config: StressConfig) -> StressResult:
         refused=refused,
         kills=kills,
         checks=checks,
+        error_samples=list(samples),
     )

@@ -366,8 +366,10 @@ def _statements(engine: Engine) -> Iterator[list[str]]:
 #: Most SQL statements each step of the dispatch sequence may send, counting
 #: the transaction's start (SQLite's BEGIN IMMEDIATE, or PostgreSQL's one
 #: statement that sets the write limits) and without an idempotency key;
-#: a key adds its look-up and its insert.
+#: a key adds its look-up and its insert. On PostgreSQL a new incident also
+#: takes the numbering lock (one statement).
 _BOUNDS = {"open": 6, "create": 10, "assign": 10}
+_POSTGRES_EXTRA = {"create": 1}
 
 
 @pytest.mark.parametrize("keyed", [False, True], ids=["no-key", "key"])
@@ -389,9 +391,13 @@ def test_statements_per_action_stay_few(services, keyed):
         seen.clear()
         services.assign_unit(incident.id, "AMB-01", **key())
         counts["assign"] = len(seen)
-    assert counts == {
-        name: min(counts[name], bound + extra) for name, bound in _BOUNDS.items()
-    }, counts
+    postgres = services.engine.dialect.name == "postgresql"
+    bounds = {
+        name: bound + extra + (_POSTGRES_EXTRA.get(name, 0) if postgres else 0)
+        for name, bound in _BOUNDS.items()
+    }
+    capped = {name: min(counts[name], bound) for name, bound in bounds.items()}
+    assert counts == capped, counts
 
 
 def test_validation_runs_before_the_write_lock_is_taken(engine, db_url):
