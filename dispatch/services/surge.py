@@ -93,8 +93,13 @@ class SurgeService(ServiceBase):
             for a in batch
         )
         order = {p: p.rank for p in Priority}
+        # Within a priority, oldest first: row ids count up as incidents are
+        # made (their numbers' text order breaks past "…-9999").
         skipped.sort(
-            key=lambda s: (order[Priority(by_id[s.incident_id].priority)], s.number)
+            key=lambda s: (
+                order[Priority(by_id[s.incident_id].priority)],
+                s.incident_id,
+            )
         )
         return SurgePlan(lines=lines, skipped=tuple(skipped), computed_at=now)
 

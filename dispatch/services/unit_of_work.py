@@ -328,33 +328,44 @@ class UnitOfWork:
             try:
                 return self._attempt(key, action, shape, work, state)
             except (DBAPIError, StaleDataError) as exc:
-                if state.committing and key is None:
-                    raise CommitInDoubt(
-                        f"{MAYBE_SAVED} ({short(exc)})", attempts=attempt
-                    ) from exc
-                if self._lost(exc):
-                    # A failover: the guard (dispatch.failover) waits for the
-                    # new leader and runs the action again; under a key even a
-                    # commit that broke half-way is safe to repeat.
-                    raise ConnectionLost(RECONNECTING, detail=short(exc)) from exc
-                # After COMMIT began only a replay under the key is safe.
-                raced = lost_race(exc)
-                if raced and attempt < attempts:
-                    continue  # at once: the winner has committed
-                retry = is_transient(exc) or state.committing
-                if retry and attempt < attempts:
+                self._stop_unless_worth_again(exc, key, state, attempt)
+                if attempt == attempts:
+                    raise self._given_up(exc, attempts) from exc
+                if not lost_race(exc):  # a lost race goes again at once
                     self._pause(attempt)
-                    continue
-                if retry or (raced and translate(exc) is None):
-                    raise DatabaseUnavailable(
-                        f"{STAYED_BUSY} ({attempts} tries; {short(exc)})",
-                        attempts=attempts,
-                    ) from exc
-                mapped = translate(exc)
-                if mapped is None:
-                    raise
-                raise mapped from exc
         raise AssertionError("unreachable: the loop returns or raises")
+
+    def _stop_unless_worth_again(
+        self, exc: Exception, key: str | None, state: _Attempt, attempt: int
+    ) -> None:
+        """Raise what the operator gets unless another attempt may succeed."""
+        if state.committing and key is None:
+            raise CommitInDoubt(
+                f"{MAYBE_SAVED} ({short(exc)})", attempts=attempt
+            ) from exc
+        if self._lost(exc):
+            # A failover: the guard (dispatch.failover) waits for the new
+            # leader and runs the action again; under a key even a commit
+            # that broke half-way is safe to repeat.
+            raise ConnectionLost(RECONNECTING, detail=short(exc)) from exc
+        # After COMMIT began only a replay under the key is safe.
+        if lost_race(exc) or is_transient(exc) or state.committing:
+            return
+        mapped = translate(exc)
+        if mapped is None:
+            raise exc
+        raise mapped from exc
+
+    @staticmethod
+    def _given_up(exc: Exception, attempts: int) -> DispatchError:
+        """What the operator gets when every attempt met a busy or raced database."""
+        if lost_race(exc):
+            mapped = translate(exc)  # still lost: the race's own answer
+            if mapped is not None:
+                return mapped
+        return DatabaseUnavailable(
+            f"{STAYED_BUSY} ({attempts} tries; {short(exc)})", attempts=attempts
+        )
 
     def _lost(self, exc: Exception) -> bool:
         """A lost PostgreSQL connection (SQLite's errors are locks, not losses)."""
