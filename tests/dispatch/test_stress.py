@@ -66,7 +66,8 @@ def test_a_small_run_keeps_every_invariant(fresh_db: Callable[[], str]) -> None:
         "domain tables agree with the journal",
     ]
     assert all(c["ok"] for c in doc["invariants"]), doc["invariants"]
-    assert doc["errors"] == {}
+    assert doc["errors"] == {}, doc["error_samples"]
+    assert doc["error_samples"] == []
     assert set(doc["refused"]) <= EXPECTED_REFUSALS
     assert doc["writes"] > 10
     assert doc["events"] >= doc["writes"]
@@ -117,7 +118,11 @@ def test_killed_desks_lose_nothing_acknowledged(
     )
     assert starts == config.desks + result.kills
     assert set(result.refused) <= EXPECTED_REFUSALS
-    assert set(result.errors) <= {"DatabaseUnavailable"}, result.errors
+    assert set(result.errors) <= {"DatabaseUnavailable"}, result.error_samples
+    # Each error type the run met is shown with its message.
+    assert {kind for _action, kind, _message in result.error_samples} == set(
+        result.errors
+    )
     assert result.writes > 0  # how many depends on the machine's load
 
 
