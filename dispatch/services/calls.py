@@ -32,6 +32,7 @@ from dispatch.schemas import (
     ReferralInput,
     ReferralView,
 )
+from dispatch.services.base import locks_rows
 from dispatch.services.call_intake import CallIntake, validated
 from dispatch.services.views import incident_columns
 
@@ -329,7 +330,7 @@ class CallService(CallIntake):
     def _next_number(self, session: Any, now: datetime) -> str:
         local = now.astimezone(self.settings.zone)
         prefix = f"112-{local:%Y%m%d}-"
-        if session.get_bind().dialect.name == "postgresql":
+        if locks_rows(session):  # PostgreSQL: creations overlap
             session.execute(_NUMBERING_LOCK)
         # A range, not LIKE: it walks the unique index instead of every incident.
         latest = session.scalar(

@@ -71,7 +71,6 @@ class UnitService(LifecycleSteps):
                     callsign=unit.callsign,
                 )
             other = self._incident(session, current.incident_id)
-            assert other is not None
             if not preempt:
                 raise UnitAlreadyAssigned(
                     f"{unit.callsign} is busy on incident {other.number}.",
